@@ -1,0 +1,23 @@
+/** @type {import('jest').Config} */
+const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }];
+
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/__tests__/e2e/"],
+      transform: { "^.+\\.ts$": tsJest },
+      setupFilesAfterEnv: ["<rootDir>/test/setup-unit.ts"],
+    },
+    {
+      displayName: "e2e",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__/e2e"],
+      testMatch: ["**/*.test.ts"],
+      transform: { "^.+\\.ts$": tsJest },
+    },
+  ],
+};

@@ -1,0 +1,87 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "./paths";
+import { run } from "./process";
+import { terraform } from "./terraform";
+
+export interface StackRun {
+  readonly stack: string;
+  readonly directory: string;
+  readonly outputs: Record<string, unknown>;
+  /** True when the plan after apply had nothing to do. */
+  readonly secondPlanEmpty: boolean;
+  /** The second plan's text when it was not empty. */
+  readonly secondPlan: string;
+  readonly applySeconds: number;
+}
+
+export interface DeployOptions {
+  /** Environment pointing at the emulator (see emulatorEnv). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Directory for the synthesized JSON and the bootstrap's local state; created if missing. */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  /** Stream terraform's own output. @default false */
+  readonly verbose?: boolean;
+}
+
+/** Synthesizes every stack into `<workDir>/cdktf.out` with the project's own entry point. */
+export async function synthesize(options: DeployOptions): Promise<string> {
+  const outdir = path.join(options.workDir, "cdktf.out");
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(options.workDir, { recursive: true });
+  options.log("==> synth: main.ts");
+  await run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { ...options.env, CDKTF_OUTDIR: outdir },
+  });
+  return outdir;
+}
+
+/**
+ * init, apply and a second plan for one synthesized stack. `backendConfig` overrides backend settings at init
+ * (used to keep the bootstrap's local state inside the work directory instead of the project root).
+ */
+export async function deployStack(
+  outdir: string,
+  stack: string,
+  options: DeployOptions,
+  backendConfig: Record<string, string> = {},
+): Promise<StackRun> {
+  const dir = path.join(outdir, "stacks", stack);
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`no synthesized stack "${stack}" in ${outdir}`);
+  const onLine = options.verbose ? (line: string) => options.log(`    [${stack}] ${line}`) : undefined;
+  const tf = (args: string[], okCodes?: number[]) => terraform(dir, args, { env: options.env, onLine, okCodes });
+
+  options.log(`==> ${stack}: terraform init`);
+  await tf(["init", "-input=false", "-no-color", ...Object.entries(backendConfig).map(([k, v]) => `-backend-config=${k}=${v}`)]);
+  options.log(`==> ${stack}: terraform apply`);
+  const started = Date.now();
+  await tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
+  const applySeconds = (Date.now() - started) / 1000;
+  options.log(`==> ${stack}: applied in ${applySeconds.toFixed(1)} s; planning again to check for drift`);
+  const plan = await tf(["plan", "-detailed-exitcode", "-input=false", "-no-color"], [0, 2]);
+  const secondPlanEmpty = plan.code === 0;
+  options.log(`==> ${stack}: second plan ${secondPlanEmpty ? "shows no changes" : "WANTS CHANGES"}`);
+  const output = await tf(["output", "-json", "-no-color"]);
+  const outputs = Object.fromEntries(
+    Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
+  );
+  return { stack, directory: dir, outputs, secondPlanEmpty, secondPlan: secondPlanEmpty ? "" : plan.stdout, applySeconds };
+}
+
+export interface LocalDeployResult {
+  readonly outdir: string;
+  readonly bootstrap: StackRun;
+  readonly workspace: StackRun;
+}
+
+/** The main job: synth, then bootstrap, then one workspace, each followed by a drift check. */
+export async function deployBootstrapAndWorkspace(workspace: string, options: DeployOptions): Promise<LocalDeployResult> {
+  const outdir = await synthesize(options);
+  const bootstrap = await deployStack(outdir, "bootstrap", options, {
+    path: path.join(options.workDir, "bootstrap.tfstate"),
+  });
+  const ws = await deployStack(outdir, workspace, options);
+  return { outdir, bootstrap, workspace: ws };
+}

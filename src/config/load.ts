@@ -1,0 +1,336 @@
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { contains, mustParseCidr, overlaps, parseCidr } from "../lib/cidr";
+import {
+  deriveSubnetLayout,
+  LARGEST_DERIVED_VPC_PREFIX,
+  SMALLEST_SUBNET_PREFIX,
+  SUBNET_TIERS,
+  SubnetLayout,
+} from "../lib/subnet-layout";
+import { availabilityZonesOf } from "./regions";
+import { NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
+
+/** File in `environments/` that holds the project-wide and bootstrap settings; every other file is a workspace. */
+export const BOOTSTRAP_FILE = "bootstrap.ts";
+/** Names that cannot be workspaces because a stack of that name already exists. */
+export const RESERVED_WORKSPACE_NAMES: readonly string[] = ["bootstrap"];
+export const DEFAULT_AZ_COUNT = 2;
+export const MIN_AZ_COUNT = 2;
+
+export interface ProjectConfig extends ProjectSettings {
+  /** The file this came from, relative to the project root. */
+  readonly file: string;
+  readonly stateBucketName: string;
+  readonly lockTableName: string;
+  readonly stateAccessPrincipals: string[];
+}
+
+export interface NetworkConfig extends Omit<NetworkSettings, "azCount" | "availabilityZones" | "subnets"> {
+  readonly availabilityZones: string[];
+  readonly subnets: SubnetLayout;
+}
+
+export interface WorkspaceConfig extends Omit<WorkspaceSettings, "network" | "namePrefix"> {
+  readonly file: string;
+  readonly namePrefix: string;
+  /** Key of this workspace's state object in the state bucket. */
+  readonly stateKey: string;
+  readonly network: NetworkConfig;
+}
+
+export interface Environments {
+  readonly project: ProjectConfig;
+  readonly workspaces: WorkspaceConfig[];
+}
+
+export interface ConfigIssue {
+  /** Dotted field path inside the file, e.g. `network.cidr`; empty for the file as a whole. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A configuration file that cannot be used; the message names the file, each field and what would be valid. */
+export class ConfigError extends Error {
+  constructor(
+    public readonly file: string,
+    public readonly issues: ConfigIssue[],
+  ) {
+    super(
+      `${file} is not a valid configuration:\n` +
+        issues.map((i) => `  - ${i.field === "" ? "(file)" : i.field}: ${i.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the contents of `environments/bootstrap.ts` and resolves its defaults. */
+export function validateProject(raw: unknown, file: string): ProjectConfig {
+  const settings = parse(projectSchema, raw, file);
+  return {
+    ...settings,
+    file,
+    stateBucketName: settings.stateBucket.name ?? `${settings.project}-tfstate-${settings.masterAccountId}`,
+    lockTableName: settings.lockTable.name ?? `${settings.project}-tfstate-lock`,
+    stateAccessPrincipals: settings.stateAccessPrincipals ?? [`arn:aws:iam::${settings.masterAccountId}:root`],
+  };
+}
+
+/** Validates one workspace file on its own and resolves its defaults (AZs, subnet layout, name prefix). */
+export function validateWorkspace(raw: unknown, file: string, project: ProjectConfig): WorkspaceConfig {
+  const settings = parse(workspaceSchema, raw, file);
+  const issues: ConfigIssue[] = [];
+  const network = resolveNetwork(settings.region, settings.network, issues);
+  if (RESERVED_WORKSPACE_NAMES.includes(settings.name)) {
+    issues.push({ field: "name", message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name` });
+  }
+  if (issues.length > 0 || !network) throw new ConfigError(file, issues);
+  return {
+    ...settings,
+    file,
+    namePrefix: settings.namePrefix ?? `${project.project}-${settings.name}`,
+    stateKey: `workspaces/${settings.name}/terraform.tfstate`,
+    network,
+  };
+}
+
+/** Checks that need every workspace at once: unique names, peering targets and their CIDRs. */
+export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
+  const byName = new Map<string, WorkspaceConfig>();
+  for (const ws of workspaces) {
+    const first = byName.get(ws.name);
+    if (first) {
+      throw new ConfigError(ws.file, [
+        {
+          field: "name",
+          message: `workspace "${ws.name}" is already declared in ${first.file}; every workspace needs its own name`,
+        },
+      ]);
+    }
+    byName.set(ws.name, ws);
+  }
+  for (const ws of workspaces) {
+    const issues: ConfigIssue[] = [];
+    ws.network.peerWith.forEach((peerName, index) => {
+      const peer = byName.get(peerName);
+      const field = `network.peerWith[${index}]`;
+      if (!peer) {
+        issues.push({ field, message: `no workspace is named "${peerName}"; expected one of ${[...byName.keys()].join(", ")}` });
+      } else if (peer === ws) {
+        issues.push({ field, message: `a workspace cannot be peered with itself` });
+      } else if (overlaps(mustParseCidr(ws.network.cidr), mustParseCidr(peer.network.cidr))) {
+        issues.push({
+          field: "network.cidr",
+          message:
+            `${ws.network.cidr} overlaps ${peer.network.cidr} of workspace "${peer.name}" (${peer.file}), ` +
+            `which this VPC is to be peered with; peered VPCs need disjoint CIDRs`,
+        });
+      }
+    });
+    if (issues.length > 0) throw new ConfigError(ws.file, issues);
+  }
+}
+
+/**
+ * Reads `environments/`: `bootstrap.ts` and one file per workspace, each exporting its configuration as the default
+ * export. Adding a workspace is adding a file.
+ */
+export function loadEnvironments(dir: string, root: string = process.cwd()): Environments {
+  const display = (file: string) => path.relative(root, file).split(path.sep).join("/");
+  const bootstrapFile = path.join(dir, BOOTSTRAP_FILE);
+  if (!fs.existsSync(bootstrapFile)) {
+    throw new ConfigError(display(bootstrapFile), [
+      { field: "", message: "the file is missing; it holds the project name, master account id and region" },
+    ]);
+  }
+  const project = validateProject(readDefaultExport(bootstrapFile), display(bootstrapFile));
+  const workspaceFiles = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && name !== BOOTSTRAP_FILE)
+    .sort();
+  const workspaces = workspaceFiles.map((name) => {
+    const file = path.join(dir, name);
+    return validateWorkspace(readDefaultExport(file), display(file), project);
+  });
+  validateWorkspaceSet(workspaces);
+  return { project, workspaces };
+}
+
+function readDefaultExport(file: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(file) as { default?: unknown };
+  return mod.default;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function resolveNetwork(region: string, net: NetworkSettings, issues: ConfigIssue[]): NetworkConfig | undefined {
+  const regionZones = availabilityZonesOf(region);
+  let zones: string[] = [];
+  if (net.azCount !== undefined && net.availabilityZones !== undefined) {
+    issues.push({ field: "network.azCount", message: "give either azCount or availabilityZones, not both" });
+  } else if (net.availabilityZones !== undefined) {
+    zones = net.availabilityZones;
+    zones.forEach((zone, i) => {
+      if (!regionZones.includes(zone)) {
+        issues.push({
+          field: `network.availabilityZones[${i}]`,
+          message: `"${zone}" is not an availability zone of ${region}; expected one of ${regionZones.join(", ")}`,
+        });
+      } else if (zones.indexOf(zone) !== i) {
+        issues.push({ field: `network.availabilityZones[${i}]`, message: `"${zone}" is listed twice` });
+      }
+    });
+    if (zones.length < MIN_AZ_COUNT) {
+      issues.push({
+        field: "network.availabilityZones",
+        message: `${zones.length} availability zone(s) given; at least ${MIN_AZ_COUNT} are needed (a load balancer spans two)`,
+      });
+    }
+  } else {
+    const count = net.azCount ?? DEFAULT_AZ_COUNT;
+    if (count < MIN_AZ_COUNT) {
+      issues.push({
+        field: "network.azCount",
+        message: `${count} is too few; at least ${MIN_AZ_COUNT} availability zones are needed (a load balancer spans two)`,
+      });
+    } else if (count > regionZones.length) {
+      issues.push({
+        field: "network.azCount",
+        message: `${count} is more than ${region} offers; expected at most ${regionZones.length} (${regionZones.join(", ")})`,
+      });
+    } else {
+      zones = regionZones.slice(0, count);
+    }
+  }
+
+  const vpc = parseCidr(net.cidr);
+  if (!vpc) return undefined; // already reported by the schema
+  if (vpc.prefix < 16 || vpc.prefix > SMALLEST_SUBNET_PREFIX) {
+    issues.push({ field: "network.cidr", message: `/${vpc.prefix} is outside what a VPC allows; expected a prefix from /16 to /28` });
+    return undefined;
+  }
+
+  let subnets: SubnetLayout | undefined;
+  if (net.subnets === undefined) {
+    if (vpc.prefix > LARGEST_DERIVED_VPC_PREFIX) {
+      issues.push({
+        field: "network.cidr",
+        message:
+          `/${vpc.prefix} is too small for the derived subnet layout (three tiers of /${vpc.prefix + 5} subnets, and ` +
+          `AWS's smallest subnet is /${SMALLEST_SUBNET_PREFIX}); use /${LARGEST_DERIVED_VPC_PREFIX} or larger, ` +
+          `or give network.subnets explicitly`,
+      });
+    } else if (zones.length > 0 && issues.length === 0) {
+      subnets = deriveSubnetLayout(vpc, zones.length);
+    }
+  } else {
+    subnets = net.subnets;
+    checkExplicitSubnets(net.cidr, net.subnets, zones.length, issues);
+  }
+  if (issues.length > 0 || !subnets) return undefined;
+  const { azCount: _count, availabilityZones: _zones, subnets: _subnets, ...rest } = net;
+  return { ...rest, availabilityZones: zones, subnets };
+}
+
+function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: number, issues: ConfigIssue[]) {
+  const vpc = mustParseCidr(vpcText);
+  const seen: { field: string; text: string }[] = [];
+  for (const tier of SUBNET_TIERS) {
+    const list = subnets[tier];
+    if (azCount > 0 && list.length !== azCount) {
+      issues.push({
+        field: `network.subnets.${tier}`,
+        message: `${list.length} subnet(s) given for ${azCount} availability zones; expected exactly one per zone`,
+      });
+    }
+    list.forEach((text, i) => {
+      const field = `network.subnets.${tier}[${i}]`;
+      const cidr = mustParseCidr(text);
+      if (!contains(vpc, cidr)) {
+        issues.push({ field, message: `${text} is outside the VPC ${vpcText}; expected a block inside it` });
+        return;
+      }
+      if (cidr.prefix > SMALLEST_SUBNET_PREFIX) {
+        issues.push({ field, message: `${text} is smaller than AWS allows; expected /${SMALLEST_SUBNET_PREFIX} or larger` });
+        return;
+      }
+      const clash = seen.find((other) => overlaps(mustParseCidr(other.text), cidr));
+      if (clash) {
+        issues.push({ field, message: `${text} overlaps ${clash.text} (${clash.field}); subnets must be disjoint` });
+      }
+      seen.push({ field, text });
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Turning zod's issues into messages that name the field and what would be valid
+// ---------------------------------------------------------------------------------------------------------------
+
+function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
+  if (raw === undefined) {
+    throw new ConfigError(file, [{ field: "", message: "the file has no default export; expected `export default { ... }`" }]);
+  }
+  const result = schema.safeParse(raw, { error: describeIssue });
+  if (result.success) return result.data;
+  throw new ConfigError(
+    file,
+    result.error.issues.map((issue) => {
+      const field = formatPath(issue.path);
+      if (issue.code === "unrecognized_keys") {
+        const known = fieldsAt(schema, issue.path);
+        return {
+          field: formatPath([...issue.path, issue.keys[0]]),
+          message: `unknown field${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; valid fields here: ${known.join(", ")}`,
+        };
+      }
+      return { field, message: issue.message };
+    }),
+  );
+}
+
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? `is required; expected ${issue.expected}`
+        : `expected ${issue.expected}, got ${Array.isArray(issue.input) ? "array" : typeof issue.input} ${JSON.stringify(issue.input)}`;
+    case "invalid_value":
+      return `${JSON.stringify(issue.input)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return `${JSON.stringify(issue.input)} is too small; expected at least ${String(issue.minimum)}${issue.origin === "array" ? " entries" : ""}`;
+    case "too_big":
+      return `${JSON.stringify(issue.input)} is too big; expected at most ${String(issue.maximum)}`;
+    default:
+      return undefined;
+  }
+}
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>(
+    (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out === "" ? String(seg) : `${out}.${String(seg)}`),
+    "",
+  );
+}
+
+/** The field names a strict object schema accepts at `fieldPath`, for "unknown field" messages. */
+function fieldsAt(schema: z.ZodType, fieldPath: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType | undefined = unwrap(schema);
+  for (const seg of fieldPath) {
+    if (!node) return [];
+    const def = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    node = unwrap(typeof seg === "number" ? def.element : def.shape?.[String(seg)]);
+  }
+  const shape = (node?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(node: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let current = node;
+  while (current && "innerType" in current._zod.def) {
+    current = (current._zod.def as { innerType: z.core.$ZodType }).innerType;
+  }
+  return current;
+}

@@ -1,0 +1,119 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+
+export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
+export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+
+export interface StateBucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /**
+   * Days after which a superseded state version is deleted (the current version is never expired).
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Refuse `terraform destroy` of the bucket (Terraform's `prevent_destroy`).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * The S3 bucket that holds Terraform state: versioned, encrypted, never public, owner-enforced, TLS-only, with old
+ * state versions expired after a while and protected against an accidental destroy.
+ */
+export class StateBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly versioning: S3BucketVersioningA;
+  public readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
+    super(scope, id);
+    const noncurrentDays = props.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
+    const preventDestroy = props.preventDestroy ?? true;
+    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
+      throw new Error(`StateBucket: noncurrentVersionExpirationDays must be a whole number of days >= 1, got ${noncurrentDays}`);
+    }
+
+    this.bucket = new S3Bucket(this, "Resource", {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      lifecycle: { preventDestroy },
+      tags: { Name: props.bucketName },
+    });
+    const bucketId = this.bucket.id;
+
+    this.versioning = new S3BucketVersioningA(this, "Versioning", {
+      bucket: bucketId,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: bucketId,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket: bucketId,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: bucketId,
+      dependsOn: [this.versioning],
+      rule: [
+        {
+          id: "expire-noncurrent-state-versions",
+          status: "Enabled",
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays }],
+        },
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
+        },
+      ],
+    });
+
+    const document = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          principals: [{ type: "*", identifiers: ["*"] }],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+        {
+          sid: "DenyOutdatedTls",
+          effect: "Deny",
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          principals: [{ type: "*", identifiers: ["*"] }],
+          condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
+        },
+      ],
+    });
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket: bucketId,
+      policy: document.json,
+      // A policy put before the public access block can be rejected as "public" by S3's check.
+      dependsOn: [publicAccess],
+    });
+  }
+}
