@@ -5,7 +5,9 @@ import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
 const app = new App();
-const { project, workspaces } = loadEnvironments(path.join(__dirname, "environments"), __dirname);
+// ENVIRONMENTS_DIR points at another set of environment files (a copy under test, or a second organisation).
+const environmentsDir = path.resolve(process.env.ENVIRONMENTS_DIR ?? path.join(__dirname, "environments"));
+const { project, workspaces } = loadEnvironments(environmentsDir, __dirname);
 
 // The bootstrap's local state lives at the project root, outside cdktf.out (which every synth rewrites).
 const bootstrapStackDir = path.join(path.resolve(app.outdir), "stacks", "bootstrap");

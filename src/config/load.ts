@@ -9,8 +9,8 @@ import {
   SUBNET_TIERS,
   SubnetLayout,
 } from "../lib/subnet-layout";
-import { availabilityZonesOf } from "./regions";
-import { NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
+import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
+import { FIELD_HINTS, networkSchema, NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
 
 /** File in `environments/` that holds the project-wide and bootstrap settings; every other file is a workspace. */
 export const BOOTSTRAP_FILE = "bootstrap.ts";
@@ -79,7 +79,12 @@ export function validateProject(raw: unknown, file: string): ProjectConfig {
 
 /** Validates one workspace file on its own and resolves its defaults (AZs, subnet layout, name prefix). */
 export function validateWorkspace(raw: unknown, file: string, project: ProjectConfig): WorkspaceConfig {
-  const settings = parse(workspaceSchema, raw, file);
+  let settings: WorkspaceSettings;
+  try {
+    settings = parse(workspaceSchema, raw, file);
+  } catch (err) {
+    throw withNetworkIssues(err, raw, file);
+  }
   const issues: ConfigIssue[] = [];
   const network = resolveNetwork(settings.region, settings.network, issues);
   if (RESERVED_WORKSPACE_NAMES.includes(settings.name)) {
@@ -93,6 +98,20 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
     stateKey: `workspaces/${settings.name}/terraform.tfstate`,
     network,
   };
+}
+
+/**
+ * When some other field is wrong, the network block may still be complete enough to check on its own; reporting
+ * its problems too saves a round trip.
+ */
+function withNetworkIssues(err: unknown, raw: unknown, file: string): unknown {
+  if (!(err instanceof ConfigError) || err.issues.some((i) => i.field.startsWith("network"))) return err;
+  const record = raw as { network?: unknown; region?: unknown };
+  const network = networkSchema.safeParse(record.network);
+  if (!network.success || typeof record.region !== "string" || !KNOWN_REGIONS.includes(record.region)) return err;
+  const extra: ConfigIssue[] = [];
+  resolveNetwork(record.region, network.data, extra);
+  return extra.length === 0 ? err : new ConfigError(file, [...err.issues, ...extra]);
 }
 
 /** Checks that need every workspace at once: unique names, peering targets and their CIDRs. */
@@ -116,7 +135,8 @@ export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
       const peer = byName.get(peerName);
       const field = `network.peerWith[${index}]`;
       if (!peer) {
-        issues.push({ field, message: `no workspace is named "${peerName}"; expected one of ${[...byName.keys()].join(", ")}` });
+        const others = [...byName.keys()].filter((n) => n !== ws.name);
+        issues.push({ field, message: `no workspace is named "${peerName}"; expected one of ${others.join(", ") || "(no other workspace)"}` });
       } else if (peer === ws) {
         issues.push({ field, message: `a workspace cannot be peered with itself` });
       } else if (overlaps(mustParseCidr(ws.network.cidr), mustParseCidr(peer.network.cidr))) {
@@ -270,8 +290,10 @@ function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: n
 // ---------------------------------------------------------------------------------------------------------------
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
-  if (raw === undefined) {
-    throw new ConfigError(file, [{ field: "", message: "the file has no default export; expected `export default { ... }`" }]);
+  if (raw === undefined || raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(file, [
+      { field: "", message: "the file has no configuration object as its default export; expected `export default { ... }`" },
+    ]);
   }
   const result = schema.safeParse(raw, { error: describeIssue });
   if (result.success) return result.data;
@@ -279,6 +301,9 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.ou
     file,
     result.error.issues.map((issue) => {
       const field = formatPath(issue.path);
+      if (issue.code === "invalid_key") {
+        return { field, message: issue.issues.map((i) => i.message).join("; ") };
+      }
       if (issue.code === "unrecognized_keys") {
         const known = fieldsAt(schema, issue.path);
         return {
@@ -293,10 +318,12 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.ou
 
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
-    case "invalid_type":
+    case "invalid_type": {
+      const expected = (issue.inst && FIELD_HINTS.get(issue.inst)) ?? issue.expected;
       return issue.input === undefined
-        ? `is required; expected ${issue.expected}`
-        : `expected ${issue.expected}, got ${Array.isArray(issue.input) ? "array" : typeof issue.input} ${JSON.stringify(issue.input)}`;
+        ? `is required; expected ${expected}`
+        : `expected ${expected}, got ${Array.isArray(issue.input) ? "array" : typeof issue.input} ${JSON.stringify(issue.input)}`;
+    }
     case "invalid_value":
       return `${JSON.stringify(issue.input)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
@@ -309,10 +336,12 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>(
-    (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out === "" ? String(seg) : `${out}.${String(seg)}`),
-    "",
-  );
+  return segments.reduce<string>((out, seg) => {
+    if (typeof seg === "number") return `${out}[${seg}]`;
+    const name = String(seg);
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `${out}[${JSON.stringify(name)}]`;
+    return out === "" ? name : `${out}.${name}`;
+  }, "");
 }
 
 /** The field names a strict object schema accepts at `fieldPath`, for "unknown field" messages. */

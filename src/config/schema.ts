@@ -13,8 +13,15 @@ import { KNOWN_REGIONS } from "./regions";
 
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
+/** What a valid value of a field looks like, for "is required" and "wrong type" messages (see load.ts). */
+export const FIELD_HINTS = new WeakMap<object, string>();
+function hinted<T extends z.ZodType>(schema: T, hint: string): T {
+  FIELD_HINTS.set(schema, hint);
+  return schema;
+}
+
 /** A 12-digit AWS account id, as a string (a number would lose leading zeros). */
-const accountId = z.string().check((ctx) => {
+const accountId = hinted(z.string().check((ctx) => {
   if (!/^\d{12}$/.test(ctx.value)) {
     ctx.issues.push({
       code: "custom",
@@ -22,9 +29,9 @@ const accountId = z.string().check((ctx) => {
       message: `${shown(ctx.value)} is not an AWS account id; expected exactly 12 digits as a string, e.g. "123456789012"`,
     });
   }
-});
+}), 'an AWS account id: exactly 12 digits as a string, e.g. "123456789012"');
 
-const region = z.string().check((ctx) => {
+const region = hinted(z.string().check((ctx) => {
   if (!KNOWN_REGIONS.includes(ctx.value)) {
     ctx.issues.push({
       code: "custom",
@@ -32,10 +39,10 @@ const region = z.string().check((ctx) => {
       message: `${shown(ctx.value)} is not a known AWS region; expected one of ${KNOWN_REGIONS.join(", ")}`,
     });
   }
-});
+}), `an AWS region, one of ${KNOWN_REGIONS.join(", ")}`);
 
 /** An IAM role name (not an ARN): the account id comes from the account field. */
-const roleName = z.string().check((ctx) => {
+const roleName = hinted(z.string().check((ctx) => {
   if (!/^[\w+=,.@-]{1,64}$/.test(ctx.value)) {
     ctx.issues.push({
       code: "custom",
@@ -43,11 +50,11 @@ const roleName = z.string().check((ctx) => {
       message: `${shown(ctx.value)} is not an IAM role name; expected 1-64 of letters, digits and +=,.@_- (a name, not an ARN)`,
     });
   }
-});
+}), 'an IAM role name (not an ARN), e.g. "terraform-deploy"');
 
 /** Lowercase DNS-style label used to derive resource names. */
 const label = (what: string, maxLength: number) =>
-  z.string().check((ctx) => {
+  hinted(z.string().check((ctx) => {
     const v = ctx.value;
     if (v.length === 0) {
       ctx.issues.push({ code: "custom", input: v, message: `${what} must not be empty; expected e.g. "acme"` });
@@ -60,9 +67,9 @@ const label = (what: string, maxLength: number) =>
           `starting with a letter and not ending with a hyphen`,
       });
     }
-  });
+  }), `a ${what}: at most ${maxLength} lowercase letters, digits and hyphens, starting with a letter, e.g. "acme"`);
 
-const cidrBlock = z.string().check((ctx) => {
+const cidrBlock = hinted(z.string().check((ctx) => {
   if (!parseCidr(ctx.value)) {
     ctx.issues.push({
       code: "custom",
@@ -70,16 +77,19 @@ const cidrBlock = z.string().check((ctx) => {
       message: `${shown(ctx.value)} is not a valid IPv4 CIDR block; expected a network address and prefix such as "10.10.0.0/16" (no host bits set)`,
     });
   }
-});
+}), 'an IPv4 CIDR block such as "10.10.0.0/16"');
 
-const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+const tags = z.record(
+  z.string().min(1, { error: "tag keys must be 1-128 characters" }).max(128, { error: "tag keys must be 1-128 characters" }),
+  z.string().max(256, { error: "tag values must be at most 256 characters" }),
+);
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const retentionDays = z.number().check((ctx) => {
+const retentionDays = hinted(z.number().check((ctx) => {
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(ctx.value)) {
     ctx.issues.push({
       code: "custom",
@@ -87,9 +97,10 @@ const retentionDays = z.number().check((ctx) => {
       message: `${shown(ctx.value)} is not a CloudWatch Logs retention period; expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
     });
   }
-});
+}), `a number of days CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(", ")}`);
 
-const port = z.int().min(1).max(65535);
+/** Service and database ports stay below the Linux ephemeral range, which the network ACLs open for replies. */
+const port = z.int().min(1).max(32767);
 
 // ---------------------------------------------------------------------------------------------------------------
 // environments/bootstrap.ts
@@ -139,7 +150,13 @@ export const projectSchema = z.strictObject({
    * IAM principals (ARNs) allowed to assume the per-workspace state roles in the master account.
    * @default - the master account itself (`arn:aws:iam::<masterAccountId>:root`), so its IAM policies decide
    */
-  stateAccessPrincipals: z.array(z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/)).optional(),
+  stateAccessPrincipals: z
+    .array(
+      z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, {
+        error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:root" or "arn:aws:iam::123456789012:role/ci"',
+      }),
+    )
+    .optional(),
   /** Tags on every bootstrap resource, merged under the project's own. @default {} */
   tags: tags.default({}),
 });
@@ -151,7 +168,7 @@ export const projectSchema = z.strictObject({
 export const NAT_MODES = ["none", "single", "one-per-az"] as const;
 
 export const networkSchema = z.strictObject({
-  /** VPC CIDR block, /16 to /23. */
+  /** VPC CIDR block: /16 to /23 with the derived subnet layout, down to /28 with explicit `subnets`. */
   cidr: cidrBlock,
   /**
    * How many availability zones to spread the subnets over (the region's first N, in order).

@@ -4,7 +4,13 @@ import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import { SubnetLayout, SubnetTier } from "../lib/subnet-layout";
 
 const ANYWHERE = "0.0.0.0/0";
+/** Ports load balancers and NAT gateways answer from and to (AWS's documented range for them). */
 const EPHEMERAL = { from: 1024, to: 65535 };
+/**
+ * Ports Linux clients (Fargate tasks, ECS-optimized instances) open outbound connections from. Return traffic into
+ * the app tier is accepted only on these, so a service port below 32768 is never reachable through the return rule.
+ */
+export const LINUX_EPHEMERAL = { from: 32768, to: 65535 };
 
 /**
  * Rule numbers used by {@link NetworkAcls}. A rule that repeats per CIDR or port adds `portIndex * 10 + azIndex`
@@ -17,7 +23,7 @@ export const NACL_RULE_NUMBERS = {
   },
   app: {
     ingress: { appPortsFromPublic: 100, ephemeral: 300, httpsFromApp: 400 },
-    egress: { https: 100, databaseToDatabase: 200, ephemeralToVpc: 300 },
+    egress: { https: 100, databaseToDatabase: 200, ephemeralToPublic: 300, ephemeralToApp: 320 },
   },
   database: {
     ingress: { databaseFromApp: 100 },
@@ -29,7 +35,6 @@ export const FIRST_USER_RULE_NUMBER = 1000;
 
 export interface NetworkAclsProps {
   readonly vpcId: string;
-  readonly vpcCidr: string;
   /** Subnet ids per tier, in availability zone order. */
   readonly subnetIds: Record<SubnetTier, string[]>;
   /** Subnet CIDRs per tier, in the same order as `subnetIds`. */
@@ -50,7 +55,7 @@ export interface NetworkAclsProps {
  * One network ACL per subnet tier, allowing only the traffic each tier needs:
  * - public: 80 and 443 from anywhere (the load balancer), return traffic, the app ports into the app tier;
  * - app: the app ports from the public tier only, HTTPS out (AWS APIs, through NAT or endpoints), the database port
- *   into the database tier, return traffic;
+ *   into the database tier, replies to the load balancer, return traffic on the Linux ephemeral ports only;
  * - database: the database port from the app tier only, replies to the app tier only; nothing to or from the
  *   internet.
  */
@@ -62,6 +67,13 @@ export class NetworkAcls extends Construct {
     const allowHttpsWithinApp = props.allowHttpsWithinApp ?? false;
     if (props.appPorts.length === 0 || props.appPorts.length > 10) {
       throw new Error(`NetworkAcls: appPorts must list 1 to 10 ports, got ${props.appPorts.length}`);
+    }
+    const clash = [...props.appPorts, props.databasePort].find((p) => p >= LINUX_EPHEMERAL.from);
+    if (clash !== undefined) {
+      throw new Error(
+        `NetworkAcls: port ${clash} is in the Linux ephemeral range (${LINUX_EPHEMERAL.from}-${LINUX_EPHEMERAL.to}); ` +
+          `use a service or database port below ${LINUX_EPHEMERAL.from}`,
+      );
     }
     const acl = (tier: SubnetTier) =>
       new NetworkAcl(this, tier, {
@@ -100,20 +112,26 @@ export class NetworkAcls extends Construct {
     props.appPorts.forEach((p, pi) =>
       publicCidrs.forEach((cidr, ai) => rule("app", false, n.app.ingress.appPortsFromPublic + pi * 10 + ai, cidr, port(p))),
     );
-    rule("app", false, n.app.ingress.ephemeral, ANYWHERE, EPHEMERAL);
-    if (allowHttpsWithinApp) {
-      appCidrs.forEach((cidr, ai) => rule("app", false, n.app.ingress.httpsFromApp + ai, cidr, port(443)));
-    }
+    // Replies from the internet (through NAT), AWS APIs and the database tier.
+    rule("app", false, n.app.ingress.ephemeral, ANYWHERE, LINUX_EPHEMERAL);
     rule("app", true, n.app.egress.https, ANYWHERE, port(443));
     databaseCidrs.forEach((cidr, ai) =>
       rule("app", true, n.app.egress.databaseToDatabase + ai, cidr, port(props.databasePort)),
     );
-    rule("app", true, n.app.egress.ephemeralToVpc, props.vpcCidr, EPHEMERAL);
+    // Replies to the load balancer.
+    publicCidrs.forEach((cidr, ai) => rule("app", true, n.app.egress.ephemeralToPublic + ai, cidr, EPHEMERAL));
+    if (allowHttpsWithinApp) {
+      // Interface endpoints sit in the app subnets: HTTPS in from the other app subnets, and the replies.
+      appCidrs.forEach((cidr, ai) => {
+        rule("app", false, n.app.ingress.httpsFromApp + ai, cidr, port(443));
+        rule("app", true, n.app.egress.ephemeralToApp + ai, cidr, LINUX_EPHEMERAL);
+      });
+    }
 
     // Database tier: only the app tier, only the database port.
     appCidrs.forEach((cidr, ai) => {
       rule("database", false, n.database.ingress.databaseFromApp + ai, cidr, port(props.databasePort));
-      rule("database", true, n.database.egress.ephemeralToApp + ai, cidr, EPHEMERAL);
+      rule("database", true, n.database.egress.ephemeralToApp + ai, cidr, LINUX_EPHEMERAL);
     });
   }
 }

@@ -196,7 +196,6 @@ export class Network extends Construct {
 
     this.networkAcls = new NetworkAcls(this, "Acls", {
       vpcId,
-      vpcCidr: props.cidr,
       subnetIds: {
         public: this.subnets.public.map((s) => s.id),
         app: this.subnets.app.map((s) => s.id),

@@ -9,7 +9,9 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// No leading zeros: Terraform and the AWS API reject "010.0.0.0/16" and "10.0.0.0/08".
+const OCTET = "(0|[1-9]\\d{0,2})";
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
 
 /** Parses `a.b.c.d/n`; returns undefined for anything malformed or with host bits set. */
 export function parseCidr(text: string): Cidr | undefined {

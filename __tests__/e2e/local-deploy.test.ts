@@ -1,0 +1,155 @@
+/**
+ * The main job, for real: the moto emulator started here, the bootstrap and dev stacks applied with terraform from
+ * the same synthesized JSON real AWS would get, and the result inspected through the AWS SDK in each account.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeNatGatewaysCommand, DescribeNetworkAclsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetPublicAccessBlockCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { loadEnvironments } from "../../src/config";
+import { deployBootstrapAndWorkspace, LocalDeployResult, synthesize } from "../../scripts/lib/local-deploy";
+import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
+import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { terraform } from "../../scripts/lib/terraform";
+import { clientConfig, credentialsFor } from "../../test/aws";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const { project, workspaces } = loadEnvironments(path.join(PROJECT_ROOT, "environments"), PROJECT_ROOT);
+const dev = workspaces.find((w) => w.name === "dev")!;
+const region = project.region;
+
+let server: MotoServer;
+let result: LocalDeployResult;
+let workDir: string;
+let masterS3: S3Client;
+let masterDynamo: DynamoDBClient;
+let devEc2: EC2Client;
+let devS3: S3Client;
+let masterEc2: EC2Client;
+
+beforeAll(async () => {
+  server = await startMoto();
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-e2e-"));
+  result = await deployBootstrapAndWorkspace("dev", {
+    env: emulatorEnv(server.endpoint, region),
+    workDir,
+    log: () => undefined,
+  });
+  const master = await credentialsFor(server.endpoint, region, project.masterAccountId, project.deployRoleName!);
+  const devCreds = await credentialsFor(server.endpoint, region, dev.accountId, dev.deployRoleName);
+  masterS3 = new S3Client(clientConfig(server.endpoint, region, master));
+  masterDynamo = new DynamoDBClient(clientConfig(server.endpoint, region, master));
+  masterEc2 = new EC2Client(clientConfig(server.endpoint, region, master));
+  devEc2 = new EC2Client(clientConfig(server.endpoint, region, devCreds));
+  devS3 = new S3Client(clientConfig(server.endpoint, region, devCreds));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("local deploy of bootstrap and dev", () => {
+  test("the second plan of each stack shows no changes", () => {
+    expect(result.bootstrap.secondPlan).toBe("");
+    expect(result.bootstrap.secondPlanEmpty).toBe(true);
+    expect(result.workspace.secondPlan).toBe("");
+    expect(result.workspace.secondPlanEmpty).toBe(true);
+  });
+
+  test("dev's state object is in the master account's bucket under the workspace key", async () => {
+    const head = await masterS3.send(new HeadObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }));
+    expect(head.ContentLength).toBeGreaterThan(0);
+    const body = await (await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))).Body!.transformToString();
+    const state = JSON.parse(body) as { resources: { type: string }[] };
+    expect(state.resources.map((r) => r.type)).toContain("aws_vpc");
+  });
+
+  test("the lock was taken through DynamoDB and released from S3", async () => {
+    const digest = await masterDynamo.send(
+      new GetItemCommand({ TableName: project.lockTableName, Key: { LockID: { S: `${project.stateBucketName}/${dev.stateKey}-md5` } } }),
+    );
+    expect(digest.Item?.Digest?.S).toMatch(/^[0-9a-f]{32}$/);
+    const listed = await masterS3.send(new ListObjectsV2Command({ Bucket: project.stateBucketName, Prefix: "workspaces/dev/" }));
+    expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([dev.stateKey]);
+  });
+
+  test("the lock table exists in the master account with the LockID key", async () => {
+    const { Table } = await masterDynamo.send(new DescribeTableCommand({ TableName: project.lockTableName }));
+    expect(Table?.KeySchema).toEqual([{ AttributeName: "LockID", KeyType: "HASH" }]);
+    expect(Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  test("the state bucket is versioned and blocks public access", async () => {
+    const versioning = await masterS3.send(new GetBucketVersioningCommand({ Bucket: project.stateBucketName }));
+    expect(versioning.Status).toBe("Enabled");
+    const block = await masterS3.send(new GetPublicAccessBlockCommand({ Bucket: project.stateBucketName }));
+    expect(block.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  test("dev's resources live in the dev account, and the state store does not", async () => {
+    expect(result.workspace.outputs.account_id).toBe(dev.accountId);
+    const vpcId = String(result.workspace.outputs.vpc_id);
+    const inDev = await devEc2.send(new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    expect(inDev.Vpcs?.map((v) => v.CidrBlock)).toEqual([dev.network.cidr]);
+    const inMaster = await masterEc2.send(new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    expect(inMaster.Vpcs ?? []).toEqual([]);
+    const devBuckets = await devS3.send(new ListBucketsCommand({}));
+    expect((devBuckets.Buckets ?? []).map((b) => b.Name)).not.toContain(project.stateBucketName);
+    const devTables = await new DynamoDBClient(
+      clientConfig(server.endpoint, region, await credentialsFor(server.endpoint, region, dev.accountId, dev.deployRoleName)),
+    ).send(new ListTablesCommand({}));
+    expect(devTables.TableNames ?? []).not.toContain(project.lockTableName);
+  });
+
+  test("the network is there: three tiers of subnets per zone, one NAT gateway, a network ACL per tier", async () => {
+    const vpcId = String(result.workspace.outputs.vpc_id);
+    const subnets = await devEc2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    expect((subnets.Subnets ?? []).map((s) => s.CidrBlock).sort()).toEqual(
+      [...dev.network.subnets.public, ...dev.network.subnets.app, ...dev.network.subnets.database].sort(),
+    );
+    const nats = await devEc2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    expect((nats.NatGateways ?? []).filter((n) => n.State !== "deleted")).toHaveLength(1);
+    const acls = await devEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    const tiers = (acls.NetworkAcls ?? []).map((a) => a.Tags?.find((t) => t.Key === "Tier")?.Value).filter(Boolean).sort();
+    expect(tiers).toEqual(["app", "database", "public"]);
+    const defaultAcl = (acls.NetworkAcls ?? []).find((a) => a.IsDefault);
+    // Only AWS's fixed catch-all deny entries (rule 32767) remain on the default ACL.
+    expect((defaultAcl?.Entries ?? []).filter((e) => e.RuleNumber !== 32767)).toEqual([]);
+  });
+
+  test("the bootstrap state moves into its bucket and plans clean there", async () => {
+    // The documented migration: switch backend to "s3", synth, init against the bucket, push the local state.
+    const envDir = path.join(workDir, "environments");
+    fs.cpSync(path.join(PROJECT_ROOT, "environments"), envDir, { recursive: true });
+    const bootstrapFile = path.join(envDir, "bootstrap.ts");
+    const source = fs.readFileSync(bootstrapFile, "utf8");
+    expect(source).toContain('backend: "local"');
+    fs.writeFileSync(bootstrapFile, source.replace('backend: "local"', 'backend: "s3"'));
+    const env = { ...emulatorEnv(server.endpoint, region), ENVIRONMENTS_DIR: envDir };
+    const outdir = await synthesize({ env, workDir: path.join(workDir, "migrated"), log: () => undefined });
+    const dir = path.join(outdir, "stacks", "bootstrap");
+    await terraform(dir, ["init", "-input=false", "-no-color"], { env });
+    await terraform(dir, ["state", "push", path.join(workDir, "bootstrap.tfstate")], { env });
+    const head = await masterS3.send(new HeadObjectCommand({ Bucket: project.stateBucketName, Key: "bootstrap/terraform.tfstate" }));
+    expect(head.ContentLength).toBeGreaterThan(0);
+    const plan = await terraform(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { env, okCodes: [0, 2] });
+    expect(plan.code).toBe(0);
+  });
+});

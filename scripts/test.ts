@@ -1,0 +1,121 @@
+/**
+ * npm test -- [--no-e2e]
+ *
+ * The whole suite, in order: type check, unit tests (with `terraform validate` of every stack), the tests of the
+ * emulator fixes, and the end-to-end deploy to the emulator. Prints one total at the end.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { requireMoto } from "./lib/moto";
+import { LOCAL_DIR, PROJECT_ROOT } from "./lib/paths";
+import { CommandError, run } from "./lib/process";
+import { requireTerraform, ToolMissingError } from "./lib/terraform";
+
+const USAGE = `Usage: npm test -- [--no-e2e]
+
+Runs, in order: tsc --noEmit; the unit tests (jest project "unit"); the tests of the moto
+fixes (tools/moto/test_server.py); the end-to-end deploy to the emulator (jest project "e2e").
+Ends with one line "tests: N passed, M failed".
+
+  --no-e2e   skip the end-to-end deploy (about two minutes)
+
+Exit codes: 0 all passed; 1 a test or the type check failed; 2 usage error or a required tool
+(terraform, python3 with moto) is missing.`;
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+async function jest(project: string, extra: string[], tally: Tally): Promise<boolean> {
+  const report = path.join(LOCAL_DIR, `jest-${project}.json`);
+  fs.rmSync(report, { force: true });
+  const ok = await step(`jest (${project})`, path.join(PROJECT_ROOT, "node_modules", ".bin", "jest"), [
+    "--selectProjects",
+    project,
+    "--json",
+    `--outputFile=${report}`,
+    ...extra,
+  ]);
+  if (fs.existsSync(report)) {
+    const result = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    tally.passed += result.numPassedTests;
+    tally.failed += result.numFailedTests;
+    if (result.numPassedTests + result.numFailedTests === 0) {
+      console.error(`jest (${project}) ran no test`);
+      return false;
+    }
+  } else {
+    tally.failed += 1;
+  }
+  return ok;
+}
+
+async function step(name: string, command: string, args: string[], onLine?: (line: string) => void): Promise<boolean> {
+  console.log(`\n==> ${name}`);
+  try {
+    await run(command, args, { cwd: PROJECT_ROOT, onLine: (line) => (console.log(line), onLine?.(line)) });
+    return true;
+  } catch (err) {
+    if (err instanceof CommandError) return false;
+    throw err;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknown = argv.filter((a) => a !== "--no-e2e");
+  if (unknown.length > 0) {
+    console.error(`Unexpected argument(s): ${unknown.join(" ")}\n\n${USAGE}`);
+    return 2;
+  }
+  const e2e = !argv.includes("--no-e2e");
+  let python: string;
+  try {
+    await requireTerraform();
+    python = requireMoto().python;
+  } catch (err) {
+    if (err instanceof ToolMissingError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  fs.mkdirSync(LOCAL_DIR, { recursive: true });
+
+  const tally: Tally = { passed: 0, failed: 0 };
+  const results: [string, boolean][] = [];
+  results.push(["type check", await step("tsc --noEmit", path.join(PROJECT_ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."])]);
+  results.push(["unit", await jest("unit", [], tally)]);
+
+  let ranPython = 0;
+  let failedPython = 0;
+  const pythonOk = await step("emulator fixes (unittest)", python, ["-m", "unittest", "discover", "-s", "tools/moto", "-p", "test_*.py"], (line) => {
+    const ran = /^Ran (\d+) tests?/.exec(line);
+    if (ran) ranPython = Number(ran[1]);
+    const failed = /^FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?/.exec(line);
+    if (failed) failedPython = Number(failed[1] ?? 0) + Number(failed[2] ?? 0);
+  });
+  tally.passed += ranPython - failedPython;
+  tally.failed += pythonOk ? failedPython : Math.max(failedPython, 1);
+  results.push(["emulator fixes", pythonOk && ranPython > 0]);
+
+  if (e2e) results.push(["e2e", await jest("e2e", ["--runInBand"], tally)]);
+
+  console.log("");
+  for (const [name, ok] of results) console.log(`${ok ? "ok  " : "FAIL"}  ${name}`);
+  const allOk = results.every(([, ok]) => ok);
+  console.log(`tests: ${tally.passed} passed, ${tally.failed} failed`);
+  return allOk ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+// Fresh, deep-copied inputs built from the real files in environments/, for tests that change one thing and check
+// what the loader says about it. Every call returns a new copy, so a test can mutate it freely.
+import bootstrap from "../environments/bootstrap";
+import dev from "../environments/dev";
+import prod from "../environments/prod";
+import { ProjectConfig, ProjectInput, validateProject, validateWorkspace, WorkspaceConfig, WorkspaceInput } from "../src/config";
+
+export const BOOTSTRAP_FILE = "environments/bootstrap.ts";
+export const DEV_FILE = "environments/dev.ts";
+export const PROD_FILE = "environments/prod.ts";
+
+/** A deep copy of `environments/bootstrap.ts`'s default export. */
+export function bootstrapInput(): ProjectInput {
+  return structuredClone(bootstrap);
+}
+
+/** A deep copy of `environments/dev.ts`'s default export. */
+export function devInput(): WorkspaceInput {
+  return structuredClone(dev);
+}
+
+/** A deep copy of `environments/prod.ts`'s default export. */
+export function prodInput(): WorkspaceInput {
+  return structuredClone(prod);
+}
+
+/**
+ * The same value, typed loosely so a test can put in what the input types forbid (a number for a string, an unknown
+ * field). It is the object passed in, not a copy.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function loose(value: object): Record<string, any> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return value as Record<string, any>;
+}
+
+/** The real bootstrap file, validated. */
+export function projectConfig(): ProjectConfig {
+  return validateProject(bootstrapInput(), BOOTSTRAP_FILE);
+}
+
+/** A workspace input validated against the real project, as loadEnvironments would. */
+export function workspaceConfig(input: unknown, file: string): WorkspaceConfig {
+  return validateWorkspace(input, file, projectConfig());
+}

@@ -1,0 +1,57 @@
+import * as path from "path";
+import { Testing } from "cdktf";
+import { Environments, loadEnvironments, WorkspaceConfig } from "../src/config";
+import { BootstrapStack } from "../src/stacks/bootstrap-stack";
+import { WorkspaceStack } from "../src/stacks/workspace-stack";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** The project's real environment files, loaded as main.ts loads them. */
+export function realEnvironments(): Environments {
+  return loadEnvironments(path.join(PROJECT_ROOT, "environments"), PROJECT_ROOT);
+}
+
+export function workspaceNamed(env: Environments, name: string): WorkspaceConfig {
+  const ws = env.workspaces.find((w) => w.name === name);
+  if (!ws) throw new Error(`no workspace ${name}`);
+  return ws;
+}
+
+/** A synthesized resource map: type -> id -> config. */
+export type Synthesized = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown }>;
+  terraform: Record<string, unknown>;
+  provider: Record<string, Record<string, unknown>[]>;
+};
+
+export function synthWorkspace(name: string, tweak?: (ws: WorkspaceConfig) => WorkspaceConfig): { json: string; parsed: Synthesized; stack: WorkspaceStack } {
+  const env = realEnvironments();
+  const base = workspaceNamed(env, name);
+  const workspace = tweak ? tweak(base) : base;
+  const app = Testing.app();
+  const stack = new WorkspaceStack(app, workspace.name, { project: env.project, workspace });
+  const json = Testing.synth(stack);
+  return { json, parsed: JSON.parse(json) as Synthesized, stack };
+}
+
+export function synthBootstrap(): { json: string; parsed: Synthesized; stack: BootstrapStack } {
+  const env = realEnvironments();
+  const app = Testing.app();
+  const stack = new BootstrapStack(app, "bootstrap", { project: env.project, workspaces: env.workspaces });
+  const json = Testing.synth(stack);
+  return { json, parsed: JSON.parse(json) as Synthesized, stack };
+}
+
+/** Every resource of one type as a list of configs. */
+export function resourcesOf(parsed: Synthesized, type: string): Record<string, unknown>[] {
+  return Object.values(parsed.resource[type] ?? {});
+}
+
+/** Resolves a "${aws_x.y.id}" reference to the resource's synthesized id part ("aws_x.y"). */
+export function refTarget(ref: unknown): string {
+  const m = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(String(ref));
+  if (!m) throw new Error(`not a reference: ${String(ref)}`);
+  return m[1];
+}
