@@ -1,11 +1,16 @@
 import type { WorkspaceInput } from "../src/config";
 
-/** Production: what costs money is switched on here (three AZs, a NAT gateway per AZ, interface endpoints). */
+/**
+ * Production: what costs money is switched on here (three AZs, a NAT gateway per AZ, interface endpoints, a
+ * multi-AZ database with deletion protection and two weeks of backups, which `production: true` makes the default).
+ * Every field is documented in src/config/schema.ts.
+ */
 const prod: WorkspaceInput = {
   name: "prod",
   accountId: "333333333333",
   region: "us-east-1",
   deployRoleName: "terraform-deploy",
+  production: true,
   tags: {
     CostCenter: "engineering",
   },
@@ -16,6 +21,68 @@ const prod: WorkspaceInput = {
     flowLogs: { retentionDays: 365 },
     endpoints: { gateway: true, interface: true },
     peerWith: ["dev"],
+  },
+  dns: {
+    zoneName: "acme.example.com",
+    createZone: true,
+  },
+  loadBalancer: {
+    idleTimeoutSeconds: 60,
+    accessLogRetentionDays: 365,
+  },
+  cluster: {
+    execEnabled: false,
+  },
+  services: [
+    {
+      name: "web",
+      port: 3000,
+      cpu: 512,
+      memory: 1024,
+      desiredCount: 2,
+      autoscaling: { min: 2, max: 6 },
+      hosts: ["app.acme.example.com"],
+      priority: 100,
+      healthCheck: { path: "/health" },
+      environment: { NODE_ENV: "production", API_BASE_PATH: "/api" },
+      secrets: { SESSION_SIGNING_KEY: { secret: "web-session-key" } },
+      logRetentionDays: 90,
+    },
+    {
+      name: "api",
+      port: 8080,
+      cpu: 1024,
+      memory: 2048,
+      desiredCount: 2,
+      autoscaling: { min: 2, max: 10 },
+      hosts: ["app.acme.example.com"],
+      paths: ["/api/*"],
+      priority: 10,
+      healthCheck: { path: "/api/health" },
+      parameters: { LOG_LEVEL: "info" },
+      secrets: {
+        LOG_LEVEL: { parameter: "LOG_LEVEL" },
+        DATABASE_HOST: { parameter: "database/HOST" },
+        DATABASE_PORT: { parameter: "database/PORT" },
+        DATABASE_NAME: { parameter: "database/NAME" },
+        DATABASE_USER: { databaseSecret: "username" },
+        DATABASE_PASSWORD: { databaseSecret: "password" },
+        STRIPE_API_KEY: { secret: "stripe-api-key" },
+      },
+      migration: { command: ["npm", "run", "db:migrate"] },
+      logRetentionDays: 90,
+    },
+  ],
+  secrets: [
+    { name: "web-session-key", description: "Signs the web front end's session cookies", readers: ["web"], source: "generated", length: 64 },
+    { name: "stripe-api-key", description: "Stripe API key (live mode)", readers: ["api"], source: "provided" },
+  ],
+  database: {
+    engine: "postgres",
+    engineVersion: "16",
+    instanceClass: "db.m7g.large",
+    allocatedStorageGb: 50,
+    maxAllocatedStorageGb: 500,
   },
 };
 

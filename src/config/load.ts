@@ -10,6 +10,7 @@ import {
   SubnetLayout,
 } from "../lib/subnet-layout";
 import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
+import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
 import { FIELD_HINTS, networkSchema, NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
 
 /** File in `environments/` that holds the project-wide and bootstrap settings; every other file is a workspace. */
@@ -32,12 +33,17 @@ export interface NetworkConfig extends Omit<NetworkSettings, "azCount" | "availa
   readonly subnets: SubnetLayout;
 }
 
-export interface WorkspaceConfig extends Omit<WorkspaceSettings, "network" | "namePrefix"> {
+export interface WorkspaceConfig
+  extends Omit<WorkspaceSettings, "network" | "namePrefix" | "services" | "secrets" | "database" | "loadBalancer"> {
   readonly file: string;
   readonly namePrefix: string;
   /** Key of this workspace's state object in the state bucket. */
   readonly stateKey: string;
   readonly network: NetworkConfig;
+  readonly services: ServiceConfig[];
+  readonly secrets: SecretConfig[];
+  readonly database?: DatabaseConfig;
+  readonly loadBalancer: WorkspaceSettings["loadBalancer"] & { readonly deletionProtection: boolean };
 }
 
 export interface Environments {
@@ -79,6 +85,8 @@ export function validateProject(raw: unknown, file: string): ProjectConfig {
 
 /** Validates one workspace file on its own and resolves its defaults (AZs, subnet layout, name prefix). */
 export function validateWorkspace(raw: unknown, file: string, project: ProjectConfig): WorkspaceConfig {
+  const literals = findLiteralSecrets(raw);
+  if (literals.length > 0) throw new ConfigError(file, literals);
   let settings: WorkspaceSettings;
   try {
     settings = parse(workspaceSchema, raw, file);
@@ -90,13 +98,19 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
   if (RESERVED_WORKSPACE_NAMES.includes(settings.name)) {
     issues.push({ field: "name", message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name` });
   }
+  const namePrefix = settings.namePrefix ?? `${project.project}-${settings.name}`;
+  const workload = resolveWorkload(settings, namePrefix, issues);
   if (issues.length > 0 || !network) throw new ConfigError(file, issues);
   return {
     ...settings,
     file,
-    namePrefix: settings.namePrefix ?? `${project.project}-${settings.name}`,
+    namePrefix,
     stateKey: `workspaces/${settings.name}/terraform.tfstate`,
     network,
+    services: workload.services,
+    secrets: workload.secrets,
+    database: workload.database,
+    loadBalancer: { ...settings.loadBalancer, deletionProtection: workload.loadBalancerDeletionProtection },
   };
 }
 

@@ -194,10 +194,6 @@ export const networkSchema = z.strictObject({
       database: z.array(cidrBlock),
     })
     .optional(),
-  /** Container ports the public tier (the load balancer) may reach in the app tier. @default [8080] */
-  appPorts: z.array(port).min(1).default([8080]),
-  /** Port the app tier may reach in the database tier. @default 5432 */
-  databasePort: port.default(5432),
   flowLogs: z
     .strictObject({
       /** @default true */
@@ -229,6 +225,310 @@ export const networkSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// environments/<workspace>.ts: services, secrets, parameters
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Fargate's valid task sizes: CPU units -> allowed memory (MiB). */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+/** Environment variable names, as containers see them. */
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: "must be an environment variable name: upper-case letters, digits and underscores, e.g. DATABASE_URL",
+});
+
+/** A parameter NAME inside `/<project>/<workspace>/<component>/`: the path is added by the stack. */
+export const PARAMETER_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+const parameterName = z.string().check((ctx) => {
+  if (!PARAMETER_NAME_PATTERN.test(ctx.value)) {
+    ctx.issues.push({
+      code: "custom",
+      input: ctx.value,
+      message:
+        `${shown(ctx.value)} is outside the parameter path scheme; give only the NAME (upper-case letters, digits, ` +
+        `underscores), which is stored as /<project>/<workspace>/<service>/NAME`,
+    });
+  }
+});
+
+/** A reference to a value the container receives through ECS `secrets`, never the value itself. */
+export const secretReference = z.union([
+  z.strictObject({
+    /** Name of a secret declared in this file's `secrets`. */
+    secret: z.string(),
+    /** A key inside a JSON secret. */
+    key: z.string().optional(),
+  }),
+  z.strictObject({
+    /** `NAME` of this service's own parameter, or `<component>/NAME` (e.g. `database/HOST`, `api/BASE_URL`). */
+    parameter: z.string(),
+  }),
+  z.strictObject({
+    /** A field of the RDS-managed master user secret: `username` or `password`. */
+    databaseSecret: z.enum(["username", "password"]),
+  }),
+]);
+
+export const serviceSchema = z.strictObject({
+  /** Service name: part of every name the service gets (`<prefix>-<name>`). */
+  name: label("service name", 16),
+  /** Port the container listens on. */
+  port,
+  /** Fargate CPU units (256 = a quarter vCPU). @default 256 */
+  cpu: z.int().default(256),
+  /** Memory in MiB; must be a size Fargate offers for the CPU. @default 512 */
+  memory: z.int().default(512),
+  /** Tasks to run; must lie within the autoscaling range. @default 1 */
+  desiredCount: z.int().min(0).default(1),
+  autoscaling: z
+    .strictObject({
+      /** @default 1 */
+      min: z.int().min(0).default(1),
+      /** @default 2 */
+      max: z.int().min(1).default(2),
+      /** Target average CPU, percent. @default 60 */
+      cpuTargetPercent: z.int().min(10).max(95).default(60),
+      /** Target requests per task per minute (public services only). @default 1000 */
+      requestsPerTarget: z.int().min(1).default(1000),
+    })
+    .prefault({}),
+  /** Image tag the service starts with, before any deploy writes one. @default "latest" */
+  initialImageTag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: "must be a Docker tag: up to 128 of letters, digits, _ . -" }).default("latest"),
+  /** Command override (the image's CMD otherwise). */
+  command: z.array(z.string()).optional(),
+  /** Plain, non-secret environment variables. Secrets belong in `secrets`. @default {} */
+  environment: z.record(envName, z.string()).default({}),
+  /** Environment variables filled from secrets or parameters by reference. @default {} */
+  secrets: z.record(envName, secretReference).default({}),
+  /** Non-secret configuration published as SSM String parameters under /<project>/<workspace>/<service>/NAME. @default {} */
+  parameters: z.record(parameterName, z.string()).default({}),
+  /** Behind the load balancer (true) or a worker with no inbound traffic at all (false). @default true */
+  public: z.boolean().default(true),
+  /** Host names this service answers on; each inside the workspace's DNS zone. @default [] */
+  hosts: z.array(z.string()).default([]),
+  /** Path patterns this service answers on (e.g. "/api/*"). @default [] */
+  paths: z.array(z.string()).default([]),
+  /** Listener rule priority (lower wins). @default - 10 * (position in the list + 1) */
+  priority: z.int().min(1).max(50000).optional(),
+  healthCheck: z
+    .strictObject({
+      /** Path the load balancer probes; starts with "/". @default "/health" */
+      path: z.string().default("/health"),
+      /** Seconds ECS ignores failing health checks after a task starts. @default 60 */
+      gracePeriodSeconds: z.int().min(0).max(7200).default(60),
+      /** @default 30 */
+      intervalSeconds: z.int().min(5).max(300).default(30),
+      /** @default "200-399" */
+      matcher: z.string().default("200-399"),
+    })
+    .prefault({}),
+  /** A health check run inside the container (Docker HEALTHCHECK), e.g. ["CMD-SHELL", "curl -f localhost:3000/health"]. */
+  containerHealthCheck: z
+    .strictObject({
+      command: z.array(z.string()).min(1),
+      /** @default 30 */
+      intervalSeconds: z.int().min(5).max(300).default(30),
+      /** @default 5 */
+      timeoutSeconds: z.int().min(2).max(60).default(5),
+      /** @default 3 */
+      retries: z.int().min(1).max(10).default(3),
+      /** @default 10 */
+      startPeriodSeconds: z.int().min(0).max(300).default(10),
+    })
+    .optional(),
+  /** Seconds the load balancer drains a target before removing it. @default 30 */
+  deregistrationDelaySeconds: z.int().min(0).max(3600).default(30),
+  deployment: z
+    .strictObject({
+      /** @default 100 */
+      minimumHealthyPercent: z.int().min(0).max(100).default(100),
+      /** @default 200 */
+      maximumPercent: z.int().min(100).max(400).default(200),
+    })
+    .prefault({}),
+  /** Mount the root filesystem read-only (writable /tmp is provided). @default true */
+  readonlyRootFilesystem: z.boolean().default(true),
+  /** Days the service's log group keeps records. @default 30 */
+  logRetentionDays: retentionDays.default(30),
+  /** Run on the cluster's EC2 capacity instead of Fargate (needs ecs.ec2). @default "fargate" */
+  capacity: z.enum(["fargate", "ec2"]).default("fargate"),
+  /** A one-off migration task: same image, this command (run with `npm run task`). */
+  migration: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
+  /**
+   * What the application itself may do in AWS (the task role). Nothing by default.
+   * @default []
+   */
+  taskPolicy: z
+    .array(z.strictObject({ actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) }))
+    .default([]),
+});
+
+export const SECRET_ALPHABETS = ["alphanumeric", "hex", "base64url", "printable"] as const;
+
+export const secretSchema = z.strictObject({
+  /** Secret name (lowercase, hyphens); stored as /<project>/<workspace>/secret/<name>. */
+  name: label("secret name", 40),
+  /** What the secret is for. */
+  description: z.string().min(1),
+  /** Services that read it; each must also reference it in its `secrets`. */
+  readers: z.array(z.string()).default([]),
+  /**
+   * `generated`: `npm run secrets` creates a random value; `provided`: the operator supplies it through an
+   * environment variable.
+   */
+  source: z.enum(["generated", "provided"]),
+  /** Length of a generated value. @default 48 */
+  length: z.int().min(16).max(4096).default(48),
+  /** Characters of a generated value. @default "alphanumeric" */
+  alphabet: z.enum(SECRET_ALPHABETS).default("alphanumeric"),
+  /** Variable the operator sets for a provided secret. @default "SECRET_<NAME>" (upper-case, "-" -> "_") */
+  envVar: envName.optional(),
+  /** Days a deleted secret can be restored (7-30; 0 deletes at once). @default 30 */
+  recoveryWindowDays: z.int().check((ctx) => {
+    if (ctx.value !== 0 && (ctx.value < 7 || ctx.value > 30)) {
+      ctx.issues.push({ code: "custom", input: ctx.value, message: `${ctx.value} is not a recovery window Secrets Manager accepts; expected 0 or 7 to 30 days` });
+    }
+  }).default(30),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// environments/<workspace>.ts: database
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Engines and major versions the project supports, with what each needs. */
+export const DATABASE_ENGINES = {
+  postgres: { majors: ["14", "15", "16", "17"], port: 5432, logExports: ["postgresql", "upgrade"] },
+  mysql: { majors: ["8.0", "8.4"], port: 3306, logExports: ["error", "slowquery"] },
+} as const;
+export type DatabaseEngine = keyof typeof DATABASE_ENGINES;
+
+/** Instance classes accepted in `database.instanceClass`; extend when a new one is needed. */
+export const DB_INSTANCE_CLASSES = [
+  ...["micro", "small", "medium", "large", "xlarge", "2xlarge"].map((s) => `db.t4g.${s}`),
+  ...["micro", "small", "medium", "large", "xlarge", "2xlarge"].map((s) => `db.t3.${s}`),
+  ...["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"].flatMap((s) =>
+    ["m6g", "m6i", "m7g", "r6g", "r6i", "r7g"].map((f) => `db.${f}.${s}`),
+  ),
+];
+
+export const databaseSchema = z.strictObject({
+  /** @default "postgres" */
+  engine: z.enum(Object.keys(DATABASE_ENGINES) as [DatabaseEngine, ...DatabaseEngine[]]).default("postgres"),
+  /** Major ("16") or major.minor ("16.4") version; minor upgrades are applied automatically. */
+  engineVersion: z.string(),
+  /** e.g. "db.t4g.micro". */
+  instanceClass: z.string(),
+  /** @default 20 */
+  allocatedStorageGb: z.int().min(20).max(65536).default(20),
+  /** Storage autoscaling ceiling. @default 100 */
+  maxAllocatedStorageGb: z.int().min(20).max(65536).default(100),
+  /** Name of the database created on the instance. @default "app" */
+  databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: "must start with a letter; letters, digits and _ only" }).default("app"),
+  /** Master user name; its password is managed by RDS in Secrets Manager. @default "app_admin" */
+  masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: "must start with a letter; at most 16 letters, digits and _" }).default("app_admin"),
+  /** @default - true in a production workspace, false elsewhere */
+  multiAz: z.boolean().optional(),
+  /** @default - true in a production workspace, false elsewhere */
+  deletionProtection: z.boolean().optional(),
+  /** Why a production database may go without deletion protection (required to turn it off there). */
+  deletionProtectionWaiver: z.string().min(10, { error: "give a reason of at least 10 characters" }).optional(),
+  /** Days of automated backups, 1-35. @default - 14 in production, 1 elsewhere */
+  backupRetentionDays: z.int().optional(),
+  /** UTC, "hh:mm-hh:mm". @default "03:00-04:00" */
+  backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "hh:mm-hh:mm" in UTC, e.g. "03:00-04:00"' }).default("03:00-04:00"),
+  /** UTC, "ddd:hh:mm-ddd:hh:mm". @default "sun:04:30-sun:05:30" */
+  maintenanceWindow: z
+    .string()
+    .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, {
+      error: 'must be "ddd:hh:mm-ddd:hh:mm" in UTC, e.g. "sun:04:30-sun:05:30"',
+    })
+    .default("sun:04:30-sun:05:30"),
+  /** Keep a final snapshot when the instance is deleted. @default - true in production, false elsewhere */
+  finalSnapshot: z.boolean().optional(),
+  /** @default - true in production, false elsewhere */
+  performanceInsights: z.boolean().optional(),
+  /** Enhanced monitoring interval in seconds (0 = off). @default - 60 in production, 0 elsewhere */
+  monitoringIntervalSeconds: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)]).optional(),
+  /** Statements slower than this are logged. @default 500 */
+  slowQueryMs: z.int().min(0).default(500),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// environments/<workspace>.ts: load balancer, DNS, registry, cluster
+// ---------------------------------------------------------------------------------------------------------------
+
+export const dnsSchema = z.strictObject({
+  /** The hosted zone every service host name lies in, e.g. "dev.acme.example.com". */
+  zoneName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a DNS zone name, e.g. "dev.acme.example.com"' }),
+  /** Create the hosted zone here (then delegate to its name servers) rather than use an existing one. @default false */
+  createZone: z.boolean().default(false),
+  /** An existing certificate to use instead of a new DNS-validated one. */
+  certificateArn: z.string().regex(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { error: "must be an ACM certificate ARN" }).optional(),
+});
+
+export const loadBalancerSchema = z.strictObject({
+  /** @default 60 */
+  idleTimeoutSeconds: z.int().min(1).max(4000).default(60),
+  /** @default - true in production, false elsewhere */
+  deletionProtection: z.boolean().optional(),
+  /** Days access logs are kept in their bucket. @default 90 */
+  accessLogRetentionDays: z.int().min(1).max(3650).default(90),
+  /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+});
+
+export const registrySchema = z.strictObject({
+  /** Tagged release images kept per repository. @default 30 */
+  keepTaggedImages: z.int().min(1).max(1000).default(30),
+  /** Days after which untagged images expire. @default 7 */
+  untaggedExpiryDays: z.int().min(1).max(365).default(7),
+  /** Other accounts allowed to pull (when this workspace hosts a shared registry). @default [] */
+  pullAccountIds: z.array(accountId).default([]),
+});
+
+export const clusterSchema = z.strictObject({
+  /** @default true */
+  containerInsights: z.boolean().default(true),
+  /** Share of Fargate Spot in the default capacity strategy (0 = none; dev can save with 1 or more). @default 0 */
+  fargateSpotWeight: z.int().min(0).max(10).default(0),
+  /** Allow `aws ecs execute-command` into tasks (audited in CloudWatch Logs). @default false */
+  execEnabled: z.boolean().default(false),
+  /** EC2 container instances as an extra capacity provider. */
+  ec2: z
+    .strictObject({
+      /** @default "t3.small" */
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type, e.g. "t3.small"' }).default("t3.small"),
+      /** @default 0 */
+      minSize: z.int().min(0).default(0),
+      /** @default 2 */
+      maxSize: z.int().min(1).default(2),
+      /** Target cluster utilisation percent for managed scaling. @default 100 */
+      targetCapacityPercent: z.int().min(1).max(100).default(100),
+    })
+    .optional(),
+  /** A task with a database client that operators exec into; no inbound traffic. */
+  maintenanceTask: z
+    .strictObject({
+      /** @default false */
+      enabled: z.boolean().default(false),
+      /** @default "public.ecr.aws/docker/library/postgres:16-alpine" */
+      image: z.string().default("public.ecr.aws/docker/library/postgres:16-alpine"),
+    })
+    .optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // environments/<workspace>.ts
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -244,7 +544,19 @@ export const workspaceSchema = z.strictObject({
   namePrefix: label("name prefix", 24).optional(),
   /** Extra tags on every resource of this workspace (merged under project, environment and managed-by). @default {} */
   tags: tags.default({}),
+  /** Production turns on the safe defaults: multi-AZ database, deletion protection, longer backups. @default false */
+  production: z.boolean().default(false),
   network: networkSchema,
+  dns: dnsSchema.optional(),
+  loadBalancer: loadBalancerSchema.prefault({}),
+  registry: registrySchema.prefault({}),
+  cluster: clusterSchema.prefault({}),
+  /** The containers this workspace runs. @default [] */
+  services: z.array(serviceSchema).default([]),
+  /** Secrets Manager secrets (values are filled by `npm run secrets`, never written here). @default [] */
+  secrets: z.array(secretSchema).default([]),
+  /** The workspace's relational database. */
+  database: databaseSchema.optional(),
 });
 
 export type ProjectInput = z.input<typeof projectSchema>;
@@ -253,3 +565,8 @@ export type WorkspaceInput = z.input<typeof workspaceSchema>;
 export type WorkspaceSettings = z.output<typeof workspaceSchema>;
 export type NetworkSettings = z.output<typeof networkSchema>;
 export type NatMode = (typeof NAT_MODES)[number];
+export type ServiceSettings = z.output<typeof serviceSchema>;
+export type SecretSettings = z.output<typeof secretSchema>;
+export type SecretReference = z.output<typeof secretReference>;
+export type DatabaseSettings = z.output<typeof databaseSchema>;
+export type DnsSettings = z.output<typeof dnsSchema>;

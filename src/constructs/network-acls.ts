@@ -39,7 +39,7 @@ export interface NetworkAclsProps {
   readonly subnetIds: Record<SubnetTier, string[]>;
   /** Subnet CIDRs per tier, in the same order as `subnetIds`. */
   readonly subnetCidrs: SubnetLayout;
-  /** Ports the public tier (the load balancer) may open in the app tier. */
+  /** Ports the public tier (the load balancer) may open in the app tier; empty when nothing is public. */
   readonly appPorts: number[];
   /** The database port the app tier may open in the database tier. */
   readonly databasePort: number;
@@ -65,8 +65,8 @@ export class NetworkAcls extends Construct {
   constructor(scope: Construct, id: string, props: NetworkAclsProps) {
     super(scope, id);
     const allowHttpsWithinApp = props.allowHttpsWithinApp ?? false;
-    if (props.appPorts.length === 0 || props.appPorts.length > 10) {
-      throw new Error(`NetworkAcls: appPorts must list 1 to 10 ports, got ${props.appPorts.length}`);
+    if (props.appPorts.length > 10) {
+      throw new Error(`NetworkAcls: appPorts may list at most 10 ports (rule numbers are spaced by 10), got ${props.appPorts.length}`);
     }
     const clash = [...props.appPorts, props.databasePort].find((p) => p >= LINUX_EPHEMERAL.from);
     if (clash !== undefined) {

@@ -6,6 +6,9 @@ import { Network } from "../constructs/network";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
 import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
 
+/** The database tier's port when the workspace has no database yet (PostgreSQL's). */
+export const DEFAULT_DATABASE_PORT = 5432;
+
 export interface WorkspaceStackProps {
   readonly project: ProjectConfig;
   readonly workspace: WorkspaceConfig;
@@ -43,8 +46,8 @@ export class WorkspaceStack extends TerraformStack {
       availabilityZones: net.availabilityZones,
       subnets: net.subnets,
       natGateways: net.natGateways,
-      appPorts: net.appPorts,
-      databasePort: net.databasePort,
+      appPorts: ws.services.filter((svc) => svc.public).map((svc) => svc.port),
+      databasePort: ws.database?.port ?? DEFAULT_DATABASE_PORT,
       flowLogs: net.flowLogs.enabled,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,

@@ -1,0 +1,328 @@
+import {
+  DATABASE_ENGINES,
+  DatabaseEngine,
+  DatabaseSettings,
+  DB_INSTANCE_CLASSES,
+  FARGATE_SIZES,
+  SecretSettings,
+  ServiceSettings,
+  WorkspaceSettings,
+} from "./schema";
+
+/**
+ * Checks and defaults for what runs in a workspace (services, secrets, database), which need several fields at once.
+ * Each problem is reported with the field path inside the environment file and what would be valid.
+ */
+
+export interface Issue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Parameters the stack publishes for the database, readable as `{ parameter: "database/<NAME>" }`. */
+export const DATABASE_PARAMETERS = ["HOST", "PORT", "NAME", "ENGINE"] as const;
+/** Parameter each service gets for its deployed image tag (written by the deploy step). */
+export const IMAGE_TAG_PARAMETER = "IMAGE_TAG";
+/** Target group names are limited to 32 characters and are `<namePrefix>-<service>`. */
+export const MAX_TARGET_GROUP_NAME = 32;
+export const MIN_BACKUP_RETENTION_DAYS = 1;
+export const MAX_BACKUP_RETENTION_DAYS = 35;
+
+export interface ServiceConfig extends ServiceSettings {
+  /** Listener rule priority, resolved. */
+  readonly priority: number;
+}
+
+export interface SecretConfig extends SecretSettings {
+  /** Environment variable a provided value is read from, resolved. */
+  readonly envVar: string;
+}
+
+export interface DatabaseConfig
+  extends Omit<
+    DatabaseSettings,
+    "multiAz" | "deletionProtection" | "backupRetentionDays" | "finalSnapshot" | "performanceInsights" | "monitoringIntervalSeconds"
+  > {
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  readonly backupRetentionDays: number;
+  readonly finalSnapshot: boolean;
+  readonly performanceInsights: boolean;
+  readonly monitoringIntervalSeconds: number;
+  readonly port: number;
+  /** Parameter group family, e.g. "postgres16" or "mysql8.0". */
+  readonly family: string;
+  readonly logExports: string[];
+}
+
+export interface Workload {
+  readonly services: ServiceConfig[];
+  readonly secrets: SecretConfig[];
+  readonly database?: DatabaseConfig;
+  readonly loadBalancerDeletionProtection: boolean;
+}
+
+export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issues: Issue[]): Workload {
+  const services = ws.services.map((svc, i) => ({ ...svc, priority: svc.priority ?? 10 * (i + 1) }));
+  const secrets = ws.secrets.map((s) => ({ ...s, envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}` }));
+  checkServices(ws, services, namePrefix, issues);
+  checkSecrets(ws, secrets, issues);
+  const database = ws.database ? resolveDatabase(ws.database, ws.production, issues) : undefined;
+  return { services, secrets, database, loadBalancerDeletionProtection: ws.loadBalancer.deletionProtection ?? ws.production };
+}
+
+function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePrefix: string, issues: Issue[]): void {
+  const at = (i: number, field: string) => `services[${i}]${field ? `.${field}` : ""}`;
+  const zone = ws.dns?.zoneName;
+
+  services.forEach((svc, i) => {
+    const first = services.findIndex((other) => other.name === svc.name);
+    if (first !== i) issues.push({ field: at(i, "name"), message: `"${svc.name}" is already the name of services[${first}]; service names must be unique` });
+    const samePort = services.findIndex((other) => other.port === svc.port);
+    if (samePort !== i) {
+      issues.push({ field: at(i, "port"), message: `${svc.port} is already the port of services[${samePort}] (${services[samePort].name}); give each service its own port` });
+    }
+    const samePriority = services.findIndex((other) => other.priority === svc.priority);
+    if (samePriority !== i && svc.public) {
+      issues.push({ field: at(i, "priority"), message: `${svc.priority} is already the listener priority of services[${samePriority}]; priorities must be unique` });
+    }
+    if (`${namePrefix}-${svc.name}`.length > MAX_TARGET_GROUP_NAME) {
+      issues.push({
+        field: at(i, "name"),
+        message: `"${namePrefix}-${svc.name}" is longer than the ${MAX_TARGET_GROUP_NAME} characters AWS allows for a target group name; shorten the service name or namePrefix`,
+      });
+    }
+
+    const memories = FARGATE_SIZES[svc.cpu];
+    if (!memories) {
+      issues.push({ field: at(i, "cpu"), message: `${svc.cpu} CPU units is not a Fargate size; expected one of ${Object.keys(FARGATE_SIZES).join(", ")}` });
+    } else if (!memories.includes(svc.memory)) {
+      issues.push({
+        field: at(i, "memory"),
+        message: `${svc.memory} MiB is not offered by Fargate with ${svc.cpu} CPU units; expected one of ${memories.join(", ")}`,
+      });
+    }
+
+    const { min, max } = svc.autoscaling;
+    if (min > max) issues.push({ field: at(i, "autoscaling.min"), message: `${min} is above autoscaling.max (${max}); expected min <= max` });
+    if (svc.desiredCount < min || svc.desiredCount > max) {
+      issues.push({ field: at(i, "desiredCount"), message: `${svc.desiredCount} is outside the autoscaling range ${min}-${max}; expected a count within it` });
+    }
+    if (!svc.healthCheck.path.startsWith("/")) {
+      issues.push({ field: at(i, "healthCheck.path"), message: `"${svc.healthCheck.path}" must start with "/", e.g. "/${svc.healthCheck.path}"` });
+    }
+    if (svc.capacity === "ec2" && !ws.cluster.ec2) {
+      issues.push({ field: at(i, "capacity"), message: `"ec2" needs EC2 capacity in the cluster; add cluster.ec2 or use "fargate"` });
+    }
+
+    svc.paths.forEach((p, j) => {
+      if (!p.startsWith("/")) issues.push({ field: at(i, `paths[${j}]`), message: `"${p}" must start with "/", e.g. "/api/*"` });
+    });
+    if (svc.public) {
+      if (svc.hosts.length === 0 && svc.paths.length === 0) {
+        issues.push({ field: at(i, "hosts"), message: `a public service needs at least one host name or path pattern to answer on` });
+      }
+      if (!ws.dns) {
+        issues.push({ field: at(i, "public"), message: `a public service needs dns.zoneName (its HTTPS certificate and host names live there); add dns or set public: false` });
+      }
+    } else if (svc.hosts.length > 0 || svc.paths.length > 0) {
+      issues.push({ field: at(i, "hosts"), message: `an internal service (public: false) receives no traffic, so hosts and paths would be ignored; remove them or set public: true` });
+    }
+    svc.hosts.forEach((host, j) => {
+      if (zone && host !== zone && !host.endsWith(`.${zone}`)) {
+        issues.push({ field: at(i, `hosts[${j}]`), message: `"${host}" is outside the workspace's DNS zone ${zone}; expected ${zone} or a name ending in .${zone}` });
+      }
+    });
+
+    // Two public services answering on the same host and path would make one of them unreachable.
+    services.slice(0, i).forEach((other, k) => {
+      if (!svc.public || !other.public) return;
+      const hostsMeet = svc.hosts.length === 0 || other.hosts.length === 0 || svc.hosts.some((h) => other.hosts.includes(h));
+      const samePaths = svc.paths.length === other.paths.length && svc.paths.every((p) => other.paths.includes(p));
+      if (hostsMeet && samePaths) {
+        issues.push({
+          field: at(i, "hosts"),
+          message: `answers on the same host and path as services[${k}] (${other.name}); give the services different host names or path patterns`,
+        });
+      }
+    });
+
+    Object.entries(svc.secrets).forEach(([envName, ref]) => {
+      const field = at(i, `secrets.${envName}`);
+      if ("secret" in ref) {
+        const declared = ws.secrets.find((s) => s.name === ref.secret);
+        if (!declared) {
+          issues.push({
+            field: `${field}.secret`,
+            message: `"${ref.secret}" is not declared in secrets; expected one of ${ws.secrets.map((s) => s.name).join(", ") || "(none declared)"}`,
+          });
+        } else if (!declared.readers.includes(svc.name)) {
+          issues.push({ field: `${field}.secret`, message: `secret "${ref.secret}" does not list "${svc.name}" in its readers; add it there` });
+        }
+      } else if ("parameter" in ref) {
+        const problem = parameterProblem(ref.parameter, svc, ws);
+        if (problem) issues.push({ field: `${field}.parameter`, message: problem });
+      } else if (!ws.database) {
+        issues.push({ field: `${field}.databaseSecret`, message: `there is no database in this workspace; add database or remove the reference` });
+      }
+    });
+  });
+}
+
+function parameterProblem(reference: string, svc: ServiceSettings, ws: WorkspaceSettings): string | undefined {
+  const parts = reference.split("/");
+  if (parts.length === 1) {
+    if (reference === IMAGE_TAG_PARAMETER || reference in svc.parameters) return undefined;
+    return `"${reference}" is not a parameter of ${svc.name}; expected one of ${Object.keys(svc.parameters).join(", ") || "(none declared)"}, or "<component>/NAME"`;
+  }
+  if (parts.length !== 2) return `"${reference}" is outside the path scheme; expected NAME or <component>/NAME, e.g. "database/HOST"`;
+  const [component, name] = parts;
+  if (component === "database") {
+    if (!ws.database) return `there is no database in this workspace, so "${reference}" does not exist`;
+    return (DATABASE_PARAMETERS as readonly string[]).includes(name)
+      ? undefined
+      : `"${name}" is not published for the database; expected one of ${DATABASE_PARAMETERS.join(", ")}`;
+  }
+  const owner = ws.services.find((s) => s.name === component);
+  if (!owner) return `"${component}" is neither "database" nor a service of this workspace`;
+  return name in owner.parameters || name === IMAGE_TAG_PARAMETER
+    ? undefined
+    : `"${name}" is not a parameter of ${component}; expected one of ${Object.keys(owner.parameters).join(", ") || "(none declared)"}`;
+}
+
+function checkSecrets(ws: WorkspaceSettings, secrets: SecretConfig[], issues: Issue[]): void {
+  secrets.forEach((secret, i) => {
+    const first = secrets.findIndex((s) => s.name === secret.name);
+    if (first !== i) issues.push({ field: `secrets[${i}].name`, message: `"${secret.name}" is already declared as secrets[${first}]` });
+    const sameVar = secrets.findIndex((s) => s.source === "provided" && s.envVar === secret.envVar);
+    if (secret.source === "provided" && sameVar !== i) {
+      issues.push({ field: `secrets[${i}].envVar`, message: `${secret.envVar} is already the variable of secrets[${sameVar}]; each provided secret needs its own` });
+    }
+    secret.readers.forEach((reader, j) => {
+      const svc = ws.services.find((s) => s.name === reader);
+      if (!svc) {
+        issues.push({
+          field: `secrets[${i}].readers[${j}]`,
+          message: `"${reader}" is not a service of this workspace; expected one of ${ws.services.map((s) => s.name).join(", ") || "(no services)"}`,
+        });
+      } else if (!Object.values(svc.secrets).some((ref) => "secret" in ref && ref.secret === secret.name)) {
+        issues.push({
+          field: `secrets[${i}].readers[${j}]`,
+          message: `"${reader}" never references secret "${secret.name}" in its secrets, so it must not be able to read it; remove it or add the reference`,
+        });
+      }
+    });
+  });
+}
+
+function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issue[]): DatabaseConfig | undefined {
+  const engine = DATABASE_ENGINES[db.engine as DatabaseEngine];
+  const major = engine.majors.find((m) => db.engineVersion === m || db.engineVersion.startsWith(`${m}.`));
+  const before = issues.length;
+  if (!major) {
+    issues.push({
+      field: "database.engineVersion",
+      message: `"${db.engineVersion}" is not a supported ${db.engine} version; expected a major version ${engine.majors.join(", ")} (optionally with a minor, e.g. "${engine.majors[engine.majors.length - 1]}.1")`,
+    });
+  }
+  if (!DB_INSTANCE_CLASSES.includes(db.instanceClass)) {
+    const suggestion = closest(db.instanceClass, DB_INSTANCE_CLASSES);
+    issues.push({
+      field: "database.instanceClass",
+      message:
+        `"${db.instanceClass}" is not a known RDS instance class` +
+        (suggestion ? `; did you mean "${suggestion}"?` : "") +
+        ` Expected e.g. db.t4g.micro, db.t4g.medium, db.m7g.large, db.r7g.large (full list in src/config/schema.ts)`,
+    });
+  }
+  if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
+    issues.push({
+      field: "database.maxAllocatedStorageGb",
+      message: `${db.maxAllocatedStorageGb} is below allocatedStorageGb (${db.allocatedStorageGb}); expected at least that`,
+    });
+  }
+  const backupRetentionDays = db.backupRetentionDays ?? (production ? 14 : 1);
+  if (backupRetentionDays < MIN_BACKUP_RETENTION_DAYS || backupRetentionDays > MAX_BACKUP_RETENTION_DAYS) {
+    issues.push({
+      field: "database.backupRetentionDays",
+      message: `${backupRetentionDays} is out of range; expected ${MIN_BACKUP_RETENTION_DAYS} to ${MAX_BACKUP_RETENTION_DAYS} days`,
+    });
+  }
+  const deletionProtection = db.deletionProtection ?? production;
+  if (production && !deletionProtection && !db.deletionProtectionWaiver) {
+    issues.push({
+      field: "database.deletionProtection",
+      message: "a production database needs deletion protection; set it to true, or give database.deletionProtectionWaiver with the reason",
+    });
+  }
+  if (issues.length > before || !major) return undefined;
+  return {
+    ...db,
+    multiAz: db.multiAz ?? production,
+    deletionProtection,
+    backupRetentionDays,
+    finalSnapshot: db.finalSnapshot ?? production,
+    performanceInsights: db.performanceInsights ?? production,
+    monitoringIntervalSeconds: db.monitoringIntervalSeconds ?? (production ? 60 : 0),
+    port: engine.port,
+    family: `${db.engine}${major}`,
+    logExports: [...engine.logExports],
+  };
+}
+
+const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential/i;
+const SECRET_VALUE = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bAKIA[0-9A-Z]{16}\b/, /^(postgres(ql)?|mysql):\/\/[^:/]+:[^@/]+@/];
+
+export function looksLikeSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+export function looksLikeSecretValue(value: string): boolean {
+  return SECRET_VALUE.some((re) => re.test(value));
+}
+
+/**
+ * Any string anywhere in the raw file whose key names a password, token or key, or whose value looks like a private
+ * key, an AWS access key or a URL with a password: secrets never belong in an environment file.
+ */
+export function findLiteralSecrets(raw: unknown, path = ""): Issue[] {
+  if (Array.isArray(raw)) return raw.flatMap((item, i) => findLiteralSecrets(item, `${path}[${i}]`));
+  if (raw === null || typeof raw !== "object") return [];
+  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
+    const field = path === "" ? key : `${path}.${key}`;
+    // References name a secret; they are not one.
+    const isReference = key === "secret" || key === "databaseSecret" || key === "envVar";
+    if (typeof value === "string" && ((!isReference && looksLikeSecretName(key)) || looksLikeSecretValue(value))) {
+      return [{ field, message: "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it" }];
+    }
+    return findLiteralSecrets(value, field);
+  });
+}
+
+/** Edit distance, for "did you mean" suggestions. */
+function closest(input: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(input, candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= 3 ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
