@@ -120,14 +120,14 @@ describe("validateWorkspace rejects", () => {
       delete ws.network;
     });
     expect(check).toThrow(
-      /environments\/dev\.ts is not a valid configuration:[\s\S]*- netwrk: unknown field; valid fields here: name, accountId, region, deployRoleName, namePrefix, tags, network/,
+      /environments\/dev\.ts is not a valid configuration:[\s\S]*- netwrk: unknown field; valid fields here: name, accountId, region, deployRoleName, namePrefix, tags, production, network, dns, loadBalancer, registry, cluster, services, secrets, database/,
     );
     expect(check).toThrow(/- network: is required; expected object/);
   });
 
   test("an unknown field under network, listing the valid network fields", () => {
     expect(validateDev((ws) => (ws.network.natGateway = "single"))).toThrow(
-      /environments\/dev\.ts is not a valid configuration:[\s\S]*- network\.natGateway: unknown field; valid fields here: cidr, azCount, availabilityZones, natGateways, subnets, appPorts, databasePort, flowLogs, endpoints, peerWith/,
+      /environments\/dev\.ts is not a valid configuration:[\s\S]*- network\.natGateway: unknown field; valid fields here: cidr, azCount, availabilityZones, natGateways, subnets, flowLogs, endpoints, peerWith/,
     );
   });
 

@@ -41,16 +41,25 @@ describe.each([
     expect(vpc.tags).toEqual({ Name: `acme-${name}-vpc` });
   });
 
-  test("outputs the network's ids", () => {
-    expect(Object.keys(parsed.output ?? {}).sort()).toEqual([
-      "account_id",
-      "app_subnet_ids",
-      "database_subnet_ids",
-      "network_acl_ids",
-      "public_subnet_ids",
-      "route_table_ids",
-      "vpc_id",
-    ]);
+  test("outputs the network's ids and what operators and scripts look up", () => {
+    const outputs = Object.keys(parsed.output ?? {});
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        "account_id",
+        "app_subnet_ids",
+        "database_subnet_ids",
+        "network_acl_ids",
+        "public_subnet_ids",
+        "route_table_ids",
+        "vpc_id",
+        "cluster_name",
+        "services",
+        "secret_arns",
+        "load_balancer_dns_name",
+        "database_endpoint",
+        "database_master_secret_arn",
+      ]),
+    );
   });
 
   test("is valid Terraform", () => {

@@ -377,7 +377,7 @@ export const serviceSchema = z.strictObject({
 export const SECRET_ALPHABETS = ["alphanumeric", "hex", "base64url", "printable"] as const;
 
 export const secretSchema = z.strictObject({
-  /** Secret name (lowercase, hyphens); stored as /<project>/<workspace>/secret/<name>. */
+  /** Secret name (lowercase, hyphens); stored in Secrets Manager as `<project>/<workspace>/<name>`. */
   name: label("secret name", 40),
   /** What the secret is for. */
   description: z.string().min(1),

@@ -66,6 +66,12 @@ export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issue
   const services = ws.services.map((svc, i) => ({ ...svc, priority: svc.priority ?? 10 * (i + 1) }));
   const secrets = ws.secrets.map((s) => ({ ...s, envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}` }));
   checkServices(ws, services, namePrefix, issues);
+  if (ws.cluster.maintenanceTask?.enabled && !ws.cluster.execEnabled) {
+    issues.push({
+      field: "cluster.maintenanceTask.enabled",
+      message: "the maintenance task is reached through ECS Exec; set cluster.execEnabled to true or disable the task",
+    });
+  }
   checkSecrets(ws, secrets, issues);
   const database = ws.database ? resolveDatabase(ws.database, ws.production, issues) : undefined;
   return { services, secrets, database, loadBalancerDeletionProtection: ws.loadBalancer.deletionProtection ?? ws.production };

@@ -5,6 +5,7 @@ import { ProjectConfig, WorkspaceConfig } from "../config";
 import { Network } from "../constructs/network";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
 import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
+import { Workload } from "./workload";
 
 /** The database tier's port when the workspace has no database yet (PostgreSQL's). */
 export const DEFAULT_DATABASE_PORT = 5432;
@@ -20,6 +21,7 @@ export interface WorkspaceStackProps {
  */
 export class WorkspaceStack extends TerraformStack {
   public readonly network: Network;
+  public readonly workload: Workload;
 
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
@@ -54,6 +56,8 @@ export class WorkspaceStack extends TerraformStack {
       gatewayEndpoints: net.endpoints.gateway,
       interfaceEndpoints: net.endpoints.interface,
     });
+
+    this.workload = new Workload(this, "Workload", { project, workspace: ws, network: this.network });
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     for (const tier of SUBNET_TIERS) {

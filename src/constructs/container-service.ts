@@ -1,0 +1,384 @@
+import { Construct } from "constructs";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { ServiceConfig } from "../config/workload";
+import { migrationFamily, serviceName } from "../naming";
+
+/** Seconds autoscaling waits after scaling out / in before the next step. */
+export const SCALE_OUT_COOLDOWN_SECONDS = 60;
+export const SCALE_IN_COOLDOWN_SECONDS = 300;
+
+/** Where a container secret comes from: an ARN the execution role may read, and the `valueFrom` ECS resolves. */
+export interface ResolvedSecret {
+  /** The secret or parameter ARN (what IAM grants). */
+  readonly resourceArn: string;
+  /** What ECS reads: the ARN, or `<secret arn>:<json key>::`. */
+  readonly valueFrom: string;
+  readonly kind: "secretsmanager" | "ssm";
+}
+
+export interface LoadBalancerAttachment {
+  readonly listenerArn: string;
+  /** The load balancer's ARN suffix, for request-count scaling. */
+  readonly arnSuffix: string;
+}
+
+export interface ContainerServiceProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The service's settings from its environment file. */
+  readonly service: ServiceConfig;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  /** Capacity provider strategy for Fargate services. */
+  readonly fargateStrategy: { capacityProvider: string; weight: number; base?: number }[];
+  /** EC2 capacity provider, for services with `capacity: "ec2"`. */
+  readonly ec2CapacityProviderName?: string;
+  readonly vpcId: string;
+  /** App-tier subnets the tasks run in. */
+  readonly subnetIds: string[];
+  readonly repositoryUrl: string;
+  readonly repositoryArn: string;
+  /**
+   * Name of the SSM parameter holding the deployed image tag (written by the deploy step). Pass the parameter
+   * resource's `name` so the tag is read after the parameter exists.
+   */
+  readonly imageTagParameterName: string;
+  /** Container secrets by environment variable, already resolved to ARNs. */
+  readonly secrets: Record<string, ResolvedSecret>;
+  /** KMS key the secrets, parameters, logs and exec sessions are encrypted with. */
+  readonly kmsKeyArn: string;
+  /** Behind the load balancer when given. */
+  readonly loadBalancer?: LoadBalancerAttachment;
+  /** Allow ECS Exec into the tasks. @default false */
+  readonly execEnabled?: boolean;
+  /** Log group ECS Exec sessions are written to (needed when execEnabled). */
+  readonly execLogGroupArn?: string;
+}
+
+/**
+ * One service of the workload: its image tag read from SSM (so a plan never rolls back what CI deployed), a task
+ * definition with separate execution and task roles, secrets injected by reference, an encrypted log group, a
+ * security group that only the load balancer can reach, an ECS service with circuit-breaker rollback, a target
+ * group and listener rule on the shared HTTPS listener, target-tracking autoscaling on CPU and requests, and an
+ * optional one-off migration task definition.
+ */
+export class ContainerService extends Construct {
+  public readonly service: EcsService;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly migrationTaskDefinition?: EcsTaskDefinition;
+  public readonly securityGroup: SecurityGroup;
+  public readonly executionRole: IamRole;
+  public readonly taskRole: IamRole;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly targetGroup?: LbTargetGroup;
+  public readonly listenerRule?: LbListenerRule;
+  public readonly scalingTarget: AppautoscalingTarget;
+
+  constructor(scope: Construct, id: string, props: ContainerServiceProps) {
+    super(scope, id);
+    const svc = props.service;
+    const name = serviceName(props.namePrefix, svc.name);
+    const execEnabled = props.execEnabled ?? false;
+    const onEc2 = svc.capacity === "ec2";
+    if (onEc2 && !props.ec2CapacityProviderName) {
+      throw new Error(`ContainerService ${svc.name}: capacity "ec2" needs ec2CapacityProviderName`);
+    }
+    if (execEnabled && !props.execLogGroupArn) {
+      throw new Error(`ContainerService ${svc.name}: execEnabled needs execLogGroupArn`);
+    }
+
+    this.logGroup = new CloudwatchLogGroup(this, "Logs", {
+      name: `/ecs/${props.namePrefix}/${svc.name}`,
+      retentionInDays: svc.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+
+    this.executionRole = this.createExecutionRole(props, name);
+    this.taskRole = this.createTaskRole(props, name, execEnabled);
+
+    const tag = new DataAwsSsmParameter(this, "ImageTag", { name: props.imageTagParameterName });
+    const image = `${props.repositoryUrl}:${tag.insecureValue}`;
+    const logOptions = (prefix: string) => ({
+      logDriver: "awslogs",
+      options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": prefix },
+    });
+    const environment = Object.entries(svc.environment)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => ({ name: key, value }));
+    const secrets = Object.entries(props.secrets)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, ref]) => ({ name: key, valueFrom: ref.valueFrom }));
+    const container = (overrides: Record<string, unknown>) => ({
+      name: svc.name,
+      image,
+      essential: true,
+      readonlyRootFilesystem: svc.readonlyRootFilesystem,
+      ...(environment.length > 0 ? { environment } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
+      ...(svc.readonlyRootFilesystem ? { mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] } : {}),
+      // ECS Exec needs an init process to reap the sessions' processes.
+      ...(execEnabled ? { linuxParameters: { initProcessEnabled: true } } : {}),
+      ...overrides,
+    });
+    const taskDefinition = (id: string, family: string, definition: Record<string, unknown>) =>
+      new EcsTaskDefinition(this, id, {
+        family,
+        cpu: String(svc.cpu),
+        memory: String(svc.memory),
+        networkMode: "awsvpc",
+        requiresCompatibilities: [onEc2 ? "EC2" : "FARGATE"],
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        volume: svc.readonlyRootFilesystem ? [{ name: "tmp" }] : undefined,
+        containerDefinitions: JSON.stringify([definition]),
+      });
+
+    this.taskDefinition = taskDefinition(
+      "TaskDefinition",
+      name,
+      container({
+        portMappings: [{ containerPort: svc.port, hostPort: svc.port, protocol: "tcp" }],
+        logConfiguration: logOptions(svc.name),
+        ...(svc.command ? { command: svc.command } : {}),
+        ...(svc.containerHealthCheck
+          ? {
+              healthCheck: {
+                command: svc.containerHealthCheck.command,
+                interval: svc.containerHealthCheck.intervalSeconds,
+                timeout: svc.containerHealthCheck.timeoutSeconds,
+                retries: svc.containerHealthCheck.retries,
+                startPeriod: svc.containerHealthCheck.startPeriodSeconds,
+              },
+            }
+          : {}),
+      }),
+    );
+    if (svc.migration) {
+      this.migrationTaskDefinition = taskDefinition(
+        "MigrationTaskDefinition",
+        migrationFamily(props.namePrefix, svc.name),
+        container({ command: svc.migration.command, logConfiguration: logOptions("migrate") }),
+      );
+    }
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name,
+      description: `Tasks of ${name}: in only from the load balancer, out to HTTPS and the database`,
+      vpcId: props.vpcId,
+      tags: { Name: name },
+    });
+    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+      description: "AWS APIs, ECR and third-party HTTPS APIs",
+    });
+
+    if (props.loadBalancer) {
+      this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
+        name,
+        port: svc.port,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: props.vpcId,
+        deregistrationDelay: String(svc.deregistrationDelaySeconds),
+        healthCheck: {
+          enabled: true,
+          path: svc.healthCheck.path,
+          matcher: svc.healthCheck.matcher,
+          interval: svc.healthCheck.intervalSeconds,
+          timeout: 5,
+          healthyThreshold: 3,
+          unhealthyThreshold: 3,
+        },
+        tags: { Name: name },
+      });
+      const conditions: LbListenerRuleCondition[] = [];
+      if (svc.hosts.length > 0) conditions.push({ hostHeader: { values: svc.hosts } });
+      if (svc.paths.length > 0) conditions.push({ pathPattern: { values: svc.paths } });
+      this.listenerRule = new LbListenerRule(this, "ListenerRule", {
+        listenerArn: props.loadBalancer.listenerArn,
+        priority: svc.priority,
+        action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        condition: conditions,
+        tags: { Name: name },
+      });
+    }
+
+    this.service = new EcsService(this, "Service", {
+      name,
+      cluster: props.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: svc.desiredCount,
+      capacityProviderStrategy: onEc2
+        ? [{ capacityProvider: props.ec2CapacityProviderName!, weight: 1 }]
+        : props.fargateStrategy,
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
+      loadBalancer: this.targetGroup
+        ? [{ targetGroupArn: this.targetGroup.arn, containerName: svc.name, containerPort: svc.port }]
+        : undefined,
+      healthCheckGracePeriodSeconds: this.targetGroup ? svc.healthCheck.gracePeriodSeconds : undefined,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: svc.deployment.minimumHealthyPercent,
+      deploymentMaximumPercent: svc.deployment.maximumPercent,
+      enableExecuteCommand: execEnabled,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      waitForSteadyState: false,
+      // Autoscaling owns the running count after creation.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+      dependsOn: this.listenerRule ? [this.listenerRule] : undefined,
+      tags: { Name: name },
+    });
+
+    this.scalingTarget = new AppautoscalingTarget(this, "ScalingTarget", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${props.clusterName}/${this.service.name}`,
+      minCapacity: svc.autoscaling.min,
+      maxCapacity: svc.autoscaling.max,
+    });
+    const tracking = (id: string, metric: string, target: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, id, {
+        name: `${name}-${id.toLowerCase()}`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: this.scalingTarget.serviceNamespace,
+        scalableDimension: this.scalingTarget.scalableDimension,
+        resourceId: this.scalingTarget.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: target,
+          scaleInCooldown: SCALE_IN_COOLDOWN_SECONDS,
+          scaleOutCooldown: SCALE_OUT_COOLDOWN_SECONDS,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+        },
+      });
+    tracking("Cpu", "ECSServiceAverageCPUUtilization", svc.autoscaling.cpuTargetPercent);
+    if (this.targetGroup && props.loadBalancer) {
+      tracking(
+        "Requests",
+        "ALBRequestCountPerTarget",
+        svc.autoscaling.requestsPerTarget,
+        `${props.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      );
+    }
+  }
+
+  private createExecutionRole(props: ContainerServiceProps, name: string): IamRole {
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      { sid: "EcrAuth", effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+      {
+        sid: "PullOwnImage",
+        effect: "Allow",
+        actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        resources: [props.repositoryArn],
+      },
+      {
+        sid: "WriteOwnLogs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+    ];
+    const refs = Object.values(props.secrets);
+    const secretArns = unique(refs.filter((r) => r.kind === "secretsmanager").map((r) => r.resourceArn));
+    const parameterArns = unique(refs.filter((r) => r.kind === "ssm").map((r) => r.resourceArn));
+    if (secretArns.length > 0) {
+      statements.push({ sid: "ReadReferencedSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: secretArns });
+    }
+    if (parameterArns.length > 0) {
+      statements.push({ sid: "ReadReferencedParameters", effect: "Allow", actions: ["ssm:GetParameters"], resources: parameterArns });
+    }
+    if (refs.length > 0) {
+      statements.push({
+        sid: "DecryptThroughSecretsAndParameters",
+        effect: "Allow",
+        actions: ["kms:Decrypt"],
+        resources: [props.kmsKeyArn],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: [`secretsmanager.${props.region}.amazonaws.com`, `ssm.${props.region}.amazonaws.com`],
+          },
+        ],
+      });
+    }
+    const role = new IamRole(this, "ExecutionRole", {
+      name: `${name}-execution`,
+      description: `ECS pulls the image, writes logs and reads the secrets of ${name}`,
+      assumeRolePolicy: this.ecsTasksTrust("ExecutionTrust", props.accountId),
+    });
+    const policy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
+    new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json });
+    return role;
+  }
+
+  private createTaskRole(props: ContainerServiceProps, name: string, execEnabled: boolean): IamRole {
+    const statements: DataAwsIamPolicyDocumentStatement[] = props.service.taskPolicy.map((s, i) => ({
+      sid: `App${i}`,
+      effect: "Allow",
+      actions: s.actions,
+      resources: s.resources,
+    }));
+    if (execEnabled) {
+      statements.push(
+        {
+          sid: "ExecSessionChannel",
+          effect: "Allow",
+          actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+          resources: ["*"],
+        },
+        { sid: "ExecSessionKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
+        { sid: "ExecSessionLogsDescribe", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
+        {
+          sid: "ExecSessionLogsWrite",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+          resources: [`${props.execLogGroupArn}:*`],
+        },
+      );
+    }
+    const role = new IamRole(this, "TaskRole", {
+      name: `${name}-task`,
+      description: `What the application of ${name} may do in AWS`,
+      assumeRolePolicy: this.ecsTasksTrust("TaskTrust", props.accountId),
+    });
+    if (statements.length > 0) {
+      const policy = new DataAwsIamPolicyDocument(this, "TaskPolicyDocument", { statement: statements });
+      new IamRolePolicy(this, "TaskPolicy", { name: "task", role: role.id, policy: policy.json });
+    }
+    return role;
+  }
+
+  private ecsTasksTrust(id: string, accountId: string): string {
+    return new DataAwsIamPolicyDocument(this, id, {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
+      ],
+    }).json;
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,65 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+
+export const DEFAULT_KEY_DELETION_WINDOW_DAYS = 30;
+
+export interface DataKeyProps {
+  /** Alias without the `alias/` prefix, e.g. `acme-dev-data`. */
+  readonly alias: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly region: string;
+  /**
+   * Days a scheduled deletion can still be cancelled.
+   * @default 30
+   */
+  readonly deletionWindowDays?: number;
+}
+
+/**
+ * A customer-managed KMS key with yearly rotation. The key policy delegates to IAM in its own account (so roles get
+ * only what their IAM policies grant) and lets CloudWatch Logs encrypt this account's log groups.
+ */
+export class DataKey extends Construct {
+  public readonly key: KmsKey;
+  public readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: DataKeyProps) {
+    super(scope, id);
+    const policy = new DataAwsIamPolicyDocument(this, "Policy", {
+      statement: [
+        {
+          sid: "AccountIamDecides",
+          effect: "Allow",
+          actions: ["kms:*"],
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] }],
+        },
+        {
+          sid: "CloudWatchLogsOfThisAccount",
+          effect: "Allow",
+          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          resources: ["*"],
+          principals: [{ type: "Service", identifiers: [`logs.${props.region}.amazonaws.com`] }],
+          condition: [
+            {
+              test: "ArnLike",
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [`arn:aws:logs:${props.region}:${props.accountId}:log-group:*`],
+            },
+          ],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "Resource", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? DEFAULT_KEY_DELETION_WINDOW_DAYS,
+      policy: policy.json,
+      tags: { Name: props.alias },
+    });
+    this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+  }
+}

@@ -1,0 +1,125 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { maintenanceFamily } from "../naming";
+
+export const MAINTENANCE_CONTAINER = "maintenance";
+export const MAINTENANCE_LOG_RETENTION_DAYS = 90;
+
+export interface MaintenanceTaskProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly vpcId: string;
+  /** A database client image, e.g. postgres:16-alpine. */
+  readonly image: string;
+  readonly kmsKeyArn: string;
+  /** Log group ECS Exec sessions are written to. */
+  readonly execLogGroupArn: string;
+}
+
+/**
+ * A task operators `aws ecs execute-command` into to reach the database: a database client image that sleeps, no
+ * inbound traffic at all, egress only to HTTPS (for the exec channel) and, through a SecurityGroupLink, the
+ * database port. Run it on demand; it costs nothing while stopped.
+ */
+export class MaintenanceTask extends Construct {
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly securityGroup: SecurityGroup;
+  public readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: MaintenanceTaskProps) {
+    super(scope, id);
+    const name = maintenanceFamily(props.namePrefix);
+    const logGroup = new CloudwatchLogGroup(this, "Logs", {
+      name: `/ecs/${props.namePrefix}/maintenance`,
+      retentionInDays: MAINTENANCE_LOG_RETENTION_DAYS,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+        },
+      ],
+    });
+    const executionRole = new IamRole(this, "ExecutionRole", {
+      name: `${name}-execution`,
+      description: "ECS writes the maintenance task's logs",
+      assumeRolePolicy: trust.json,
+    });
+    const executionPolicy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", {
+      statement: [{ effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] }],
+    });
+    new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: executionRole.id, policy: executionPolicy.json });
+
+    this.taskRole = new IamRole(this, "TaskRole", {
+      name: `${name}-task`,
+      description: "ECS Exec sessions into the maintenance task",
+      assumeRolePolicy: trust.json,
+    });
+    const taskPolicy = new DataAwsIamPolicyDocument(this, "TaskPolicyDocument", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+          resources: ["*"],
+        },
+        { effect: "Allow", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
+        { effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
+        {
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+          resources: [`${props.execLogGroupArn}:*`],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "TaskPolicy", { name: "exec", role: this.taskRole.id, policy: taskPolicy.json });
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name,
+      description: "Maintenance task: no inbound; out to HTTPS and the database",
+      vpcId: props.vpcId,
+      tags: { Name: name },
+    });
+    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+      description: "ECS Exec channel",
+    });
+
+    this.taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
+      family: name,
+      cpu: "256",
+      memory: "512",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      containerDefinitions: JSON.stringify([
+        {
+          name: MAINTENANCE_CONTAINER,
+          image: props.image,
+          essential: true,
+          command: ["sleep", "infinity"],
+          linuxParameters: { initProcessEnabled: true },
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": "maintenance" },
+          },
+        },
+      ]),
+    });
+  }
+}
