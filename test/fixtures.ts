@@ -43,3 +43,30 @@ export function projectConfig(): ProjectConfig {
 export function workspaceConfig(input: unknown, file: string): WorkspaceConfig {
   return validateWorkspace(input, file, projectConfig());
 }
+
+/**
+ * A thunk that validates a changed copy of environments/dev.ts or prod.ts, for `expect(...).toThrow(...)`. `change`
+ * gets the copy typed loosely, so it can put in what the input types forbid.
+ */
+export function validateChanged(
+  base: "dev" | "prod",
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  change: (ws: Record<string, any>) => void,
+): () => WorkspaceConfig {
+  const input = base === "dev" ? devInput() : prodInput();
+  change(loose(input));
+  return () => workspaceConfig(input, base === "dev" ? DEV_FILE : PROD_FILE);
+}
+
+/** Escapes `text` for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * Matches a ConfigError message from `file` that has an issue line `  - <field>: <message>`, where `message` is a
+ * pattern for that one line (it cannot run into the next issue; `$` in it means the end of the line).
+ */
+export function configIssue(file: string, field: string, message: RegExp): RegExp {
+  return new RegExp(`^${escapeRegExp(file)} is not a valid configuration:\\n(?:  - .*\\n)*  - ${escapeRegExp(field)}: ${message.source}`, "m");
+}

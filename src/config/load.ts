@@ -338,6 +338,10 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
         ? `is required; expected ${expected}`
         : `expected ${expected}, got ${Array.isArray(issue.input) ? "array" : typeof issue.input} ${JSON.stringify(issue.input)}`;
     }
+    case "invalid_union": {
+      const hint = issue.inst && FIELD_HINTS.get(issue.inst);
+      return hint ? `expected ${hint}, got ${JSON.stringify(issue.input)}` : undefined;
+    }
     case "invalid_value":
       return `${JSON.stringify(issue.input)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":

@@ -263,7 +263,7 @@ const parameterName = z.string().check((ctx) => {
 });
 
 /** A reference to a value the container receives through ECS `secrets`, never the value itself. */
-export const secretReference = z.union([
+export const secretReference = hinted(z.union([
   z.strictObject({
     /** Name of a secret declared in this file's `secrets`. */
     secret: z.string(),
@@ -278,7 +278,7 @@ export const secretReference = z.union([
     /** A field of the RDS-managed master user secret: `username` or `password`. */
     databaseSecret: z.enum(["username", "password"]),
   }),
-]);
+]), 'a reference, never a value: { secret: "<declared name>" }, { parameter: "NAME" or "<component>/NAME" } or { databaseSecret: "password" }');
 
 export const serviceSchema = z.strictObject({
   /** Service name: part of every name the service gets (`<prefix>-<name>`). */
@@ -459,7 +459,10 @@ export const databaseSchema = z.strictObject({
   /** @default - true in production, false elsewhere */
   performanceInsights: z.boolean().optional(),
   /** Enhanced monitoring interval in seconds (0 = off). @default - 60 in production, 0 elsewhere */
-  monitoringIntervalSeconds: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)]).optional(),
+  monitoringIntervalSeconds: hinted(
+    z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)]),
+    "one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 turns enhanced monitoring off)",
+  ).optional(),
   /** Statements slower than this are logged. @default 500 */
   slowQueryMs: z.int().min(0).default(500),
 });

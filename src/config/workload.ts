@@ -26,6 +26,11 @@ export const IMAGE_TAG_PARAMETER = "IMAGE_TAG";
 /** Target group names are limited to 32 characters and are `<namePrefix>-<service>`. */
 export const MAX_TARGET_GROUP_NAME = 32;
 export const MIN_BACKUP_RETENTION_DAYS = 1;
+/** Service names that would collide with the names of other components (parameter paths, log groups, roles). */
+export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
+  database: "the database's parameters under /<project>/<workspace>/database/",
+  maintenance: "the maintenance task's log group, roles and security group",
+};
 export const MAX_BACKUP_RETENTION_DAYS = 35;
 
 export interface ServiceConfig extends ServiceSettings {
@@ -88,11 +93,17 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
     if (samePort !== i) {
       issues.push({ field: at(i, "port"), message: `${svc.port} is already the port of services[${samePort}] (${services[samePort].name}); give each service its own port` });
     }
-    const samePriority = services.findIndex((other) => other.priority === svc.priority);
-    if (samePriority !== i && svc.public) {
+    const samePriority = services.findIndex((other) => other.public && other.priority === svc.priority);
+    if (svc.public && samePriority !== i) {
       issues.push({ field: at(i, "priority"), message: `${svc.priority} is already the listener priority of services[${samePriority}]; priorities must be unique` });
     }
-    if (`${namePrefix}-${svc.name}`.length > MAX_TARGET_GROUP_NAME) {
+    if (svc.name in RESERVED_SERVICE_NAMES) {
+      issues.push({
+        field: at(i, "name"),
+        message: `"${svc.name}" is reserved: its names would collide with ${RESERVED_SERVICE_NAMES[svc.name]}; choose another name`,
+      });
+    }
+    if (svc.public && `${namePrefix}-${svc.name}`.length > MAX_TARGET_GROUP_NAME) {
       issues.push({
         field: at(i, "name"),
         message: `"${namePrefix}-${svc.name}" is longer than the ${MAX_TARGET_GROUP_NAME} characters AWS allows for a target group name; shorten the service name or namePrefix`,
@@ -137,6 +148,13 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
     svc.hosts.forEach((host, j) => {
       if (zone && host !== zone && !host.endsWith(`.${zone}`)) {
         issues.push({ field: at(i, `hosts[${j}]`), message: `"${host}" is outside the workspace's DNS zone ${zone}; expected ${zone} or a name ending in .${zone}` });
+      } else if (zone && !ws.dns?.certificateArn && host !== zone && host.slice(0, -zone.length - 1).includes(".")) {
+        issues.push({
+          field: at(i, `hosts[${j}]`),
+          message:
+            `"${host}" is more than one level below ${zone}, which the certificate (${zone} and *.${zone}) does not cover; ` +
+            `use a name like "app.${zone}" or give dns.certificateArn`,
+        });
       }
     });
 
@@ -153,6 +171,12 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
       }
     });
 
+    if (IMAGE_TAG_PARAMETER in svc.parameters) {
+      issues.push({
+        field: at(i, `parameters.${IMAGE_TAG_PARAMETER}`),
+        message: `${IMAGE_TAG_PARAMETER} is reserved: the stack keeps the deployed image tag there (set initialImageTag instead)`,
+      });
+    }
     Object.entries(svc.secrets).forEach(([envName, ref]) => {
       const field = at(i, `secrets.${envName}`);
       if ("secret" in ref) {
@@ -169,7 +193,7 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
         const problem = parameterProblem(ref.parameter, svc, ws);
         if (problem) issues.push({ field: `${field}.parameter`, message: problem });
       } else if (!ws.database) {
-        issues.push({ field: `${field}.databaseSecret`, message: `there is no database in this workspace; add database or remove the reference` });
+        issues.push({ field: `${field}.databaseSecret`, message: `there is no database in this workspace; add a database block or remove the reference` });
       }
     });
   });
@@ -184,13 +208,16 @@ function parameterProblem(reference: string, svc: ServiceSettings, ws: Workspace
   if (parts.length !== 2) return `"${reference}" is outside the path scheme; expected NAME or <component>/NAME, e.g. "database/HOST"`;
   const [component, name] = parts;
   if (component === "database") {
-    if (!ws.database) return `there is no database in this workspace, so "${reference}" does not exist`;
+    if (!ws.database) return `there is no database in this workspace, so "${reference}" does not exist; add a database block or remove the reference`;
     return (DATABASE_PARAMETERS as readonly string[]).includes(name)
       ? undefined
       : `"${name}" is not published for the database; expected one of ${DATABASE_PARAMETERS.join(", ")}`;
   }
   const owner = ws.services.find((s) => s.name === component);
-  if (!owner) return `"${component}" is neither "database" nor a service of this workspace`;
+  if (!owner) {
+    const components = unique(["database", ...ws.services.map((s) => s.name)]);
+    return `"${component}" is neither "database" nor a service of this workspace; expected one of ${components.join(", ")}`;
+  }
   return name in owner.parameters || name === IMAGE_TAG_PARAMETER
     ? undefined
     : `"${name}" is not a parameter of ${component}; expected one of ${Object.keys(owner.parameters).join(", ") || "(none declared)"}`;
@@ -199,7 +226,9 @@ function parameterProblem(reference: string, svc: ServiceSettings, ws: Workspace
 function checkSecrets(ws: WorkspaceSettings, secrets: SecretConfig[], issues: Issue[]): void {
   secrets.forEach((secret, i) => {
     const first = secrets.findIndex((s) => s.name === secret.name);
-    if (first !== i) issues.push({ field: `secrets[${i}].name`, message: `"${secret.name}" is already declared as secrets[${first}]` });
+    if (first !== i) {
+      issues.push({ field: `secrets[${i}].name`, message: `"${secret.name}" is already declared as secrets[${first}]; secret names must be unique` });
+    }
     const sameVar = secrets.findIndex((s) => s.source === "provided" && s.envVar === secret.envVar);
     if (secret.source === "provided" && sameVar !== i) {
       issues.push({ field: `secrets[${i}].envVar`, message: `${secret.envVar} is already the variable of secrets[${sameVar}]; each provided secret needs its own` });
@@ -209,7 +238,7 @@ function checkSecrets(ws: WorkspaceSettings, secrets: SecretConfig[], issues: Is
       if (!svc) {
         issues.push({
           field: `secrets[${i}].readers[${j}]`,
-          message: `"${reader}" is not a service of this workspace; expected one of ${ws.services.map((s) => s.name).join(", ") || "(no services)"}`,
+          message: `"${reader}" is not a service of this workspace; expected one of ${unique(ws.services.map((s) => s.name)).join(", ") || "(no services)"}`,
         });
       } else if (!Object.values(svc.secrets).some((ref) => "secret" in ref && ref.secret === secret.name)) {
         issues.push({
@@ -236,9 +265,9 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
     issues.push({
       field: "database.instanceClass",
       message:
-        `"${db.instanceClass}" is not a known RDS instance class` +
-        (suggestion ? `; did you mean "${suggestion}"?` : "") +
-        ` Expected e.g. db.t4g.micro, db.t4g.medium, db.m7g.large, db.r7g.large (full list in src/config/schema.ts)`,
+        `"${db.instanceClass}" is not a known RDS instance class; ` +
+        (suggestion ? `did you mean "${suggestion}"? ` : "") +
+        `expected e.g. db.t4g.micro, db.t4g.medium, db.m7g.large, db.r7g.large (full list in src/config/schema.ts)`,
     });
   }
   if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
@@ -276,6 +305,8 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
   };
 }
 
+const LITERAL_SECRET_MESSAGE =
+  "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
 const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential/i;
 const SECRET_VALUE = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bAKIA[0-9A-Z]{16}\b/, /^(postgres(ql)?|mysql):\/\/[^:/]+:[^@/]+@/];
 
@@ -292,14 +323,22 @@ export function looksLikeSecretValue(value: string): boolean {
  * key, an AWS access key or a URL with a password: secrets never belong in an environment file.
  */
 export function findLiteralSecrets(raw: unknown, path = ""): Issue[] {
-  if (Array.isArray(raw)) return raw.flatMap((item, i) => findLiteralSecrets(item, `${path}[${i}]`));
+  if (Array.isArray(raw)) {
+    return raw.flatMap((item, i) =>
+      typeof item === "string"
+        ? looksLikeSecretValue(item)
+          ? [{ field: `${path}[${i}]`, message: LITERAL_SECRET_MESSAGE }]
+          : []
+        : findLiteralSecrets(item, `${path}[${i}]`),
+    );
+  }
   if (raw === null || typeof raw !== "object") return [];
   return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
     const field = path === "" ? key : `${path}.${key}`;
     // References name a secret; they are not one.
     const isReference = key === "secret" || key === "databaseSecret" || key === "envVar";
     if (typeof value === "string" && ((!isReference && looksLikeSecretName(key)) || looksLikeSecretValue(value))) {
-      return [{ field, message: "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it" }];
+      return [{ field, message: LITERAL_SECRET_MESSAGE }];
     }
     return findLiteralSecrets(value, field);
   });
@@ -331,4 +370,8 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

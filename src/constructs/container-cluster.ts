@@ -53,6 +53,8 @@ export class ContainerCluster extends Construct {
   public readonly execLogGroup: CloudwatchLogGroup;
   /** Name of the EC2 capacity provider, when there is one. */
   public readonly ec2CapacityProviderName?: string;
+  /** The cluster's capacity provider association; services using a strategy must be created after it. */
+  public readonly capacityProviders: EcsClusterCapacityProviders;
   /** The default capacity provider strategy Fargate services use. */
   public readonly fargateStrategy: { capacityProvider: string; weight: number; base?: number }[];
 
@@ -86,7 +88,7 @@ export class ContainerCluster extends Construct {
       this.ec2CapacityProviderName = `${props.namePrefix}-ec2`;
       providers.push(this.createEc2Capacity(props.namePrefix, name, props.ec2).name);
     }
-    new EcsClusterCapacityProviders(this, "CapacityProviders", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "CapacityProviders", {
       clusterName: this.cluster.name,
       capacityProviders: providers,
       defaultCapacityProviderStrategy: this.fargateStrategy,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -44,6 +45,8 @@ export interface ContainerServiceProps {
   readonly clusterName: string;
   /** Capacity provider strategy for Fargate services. */
   readonly fargateStrategy: { capacityProvider: string; weight: number; base?: number }[];
+  /** Resources the service must wait for, e.g. the cluster's capacity provider association. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
   /** EC2 capacity provider, for services with `capacity: "ec2"`. */
   readonly ec2CapacityProviderName?: string;
   readonly vpcId: string;
@@ -242,7 +245,7 @@ export class ContainerService extends Construct {
       waitForSteadyState: false,
       // Autoscaling owns the running count after creation.
       lifecycle: { ignoreChanges: ["desired_count"] },
-      dependsOn: this.listenerRule ? [this.listenerRule] : undefined,
+      dependsOn: [...(props.dependsOn ?? []), ...(this.listenerRule ? [this.listenerRule] : [])],
       tags: { Name: name },
     });
 

@@ -96,7 +96,8 @@ export class LoadBalancer extends Construct {
       });
     }
 
-    this.logBucket = this.createLogBucket(props);
+    const logPolicy = this.createLogBucket(props);
+    this.logBucket = logPolicy.bucket;
 
     this.loadBalancer = new Lb(this, "Resource", {
       name,
@@ -109,6 +110,8 @@ export class LoadBalancer extends Construct {
       idleTimeout: props.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
       accessLogs: { bucket: this.logBucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
       tags: { Name: name },
+      // AWS checks at creation that it may write the access logs.
+      dependsOn: [logPolicy.policy],
     });
 
     this.httpsListener = new LbListener(this, "Https", {
@@ -161,7 +164,7 @@ export class LoadBalancer extends Construct {
     }).certificateArn;
   }
 
-  private createLogBucket(props: LoadBalancerProps): S3Bucket {
+  private createLogBucket(props: LoadBalancerProps): { bucket: S3Bucket; policy: S3BucketPolicy } {
     const bucketName = `${props.namePrefix}-alb-logs-${props.accountId}`;
     const bucket = new S3Bucket(this, "LogBucket", { bucket: bucketName, tags: { Name: bucketName } });
     // ALB log delivery supports SSE-S3 only.
@@ -216,7 +219,7 @@ export class LoadBalancer extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, "LogBucketPolicy", { bucket: bucket.id, policy: policy.json, dependsOn: [publicAccess] });
-    return bucket;
+    const bucketPolicy = new S3BucketPolicy(this, "LogBucketPolicy", { bucket: bucket.id, policy: policy.json, dependsOn: [publicAccess] });
+    return { bucket, policy: bucketPolicy };
   }
 }

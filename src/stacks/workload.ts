@@ -133,6 +133,7 @@ export class Workload extends Construct {
         clusterArn: this.cluster.cluster.arn,
         clusterName: this.cluster.cluster.name,
         fargateStrategy: this.cluster.fargateStrategy,
+        dependsOn: [this.cluster.capacityProviders],
         ec2CapacityProviderName: this.cluster.ec2CapacityProviderName,
         vpcId: network.vpc.id,
         subnetIds: appSubnetIds,
