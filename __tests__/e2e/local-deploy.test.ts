@@ -16,6 +16,9 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../../src/config";
 import { deployBootstrapAndWorkspace, LocalDeployResult, synthesize } from "../../scripts/lib/local-deploy";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
@@ -37,6 +40,9 @@ let masterDynamo: DynamoDBClient;
 let devEc2: EC2Client;
 let devS3: S3Client;
 let masterEc2: EC2Client;
+let devSsm: SSMClient;
+let devRds: RDSClient;
+let devSecrets: SecretsManagerClient;
 
 beforeAll(async () => {
   server = await startMoto();
@@ -53,6 +59,9 @@ beforeAll(async () => {
   masterEc2 = new EC2Client(clientConfig(server.endpoint, region, master));
   devEc2 = new EC2Client(clientConfig(server.endpoint, region, devCreds));
   devS3 = new S3Client(clientConfig(server.endpoint, region, devCreds));
+  devSsm = new SSMClient(clientConfig(server.endpoint, region, devCreds));
+  devRds = new RDSClient(clientConfig(server.endpoint, region, devCreds));
+  devSecrets = new SecretsManagerClient(clientConfig(server.endpoint, region, devCreds));
 });
 
 afterAll(async () => {
@@ -132,6 +141,60 @@ describe("local deploy of bootstrap and dev", () => {
     const defaultAcl = (acls.NetworkAcls ?? []).find((a) => a.IsDefault);
     // Only AWS's fixed catch-all deny entries (rule 32767) remain on the default ACL.
     expect((defaultAcl?.Entries ?? []).filter((e) => e.RuleNumber !== 32767)).toEqual([]);
+  });
+
+  test("the database is private, its master password lives only in RDS's own secret, and its endpoint is published", async () => {
+    const secretArn = String(result.workspace.outputs.database_master_secret_arn);
+    expect(secretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:222222222222:secret:/);
+    const host = await devSsm.send(new GetParameterCommand({ Name: "/acme/dev/database/HOST" }));
+    expect(String(result.workspace.outputs.database_endpoint)).toContain(host.Parameter!.Value!);
+    const { DBInstances } = await devRds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "acme-dev-db" }));
+    expect(DBInstances![0]).toMatchObject({ PubliclyAccessible: false, StorageEncrypted: true, MasterUserSecret: expect.objectContaining({ SecretArn: secretArn }) });
+  });
+
+  test("no password and no secret value reaches Terraform state", async () => {
+    const body = await (await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))).Body!.transformToString();
+    const offending: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+      else if (node && typeof node === "object") {
+        for (const [key, value] of Object.entries(node)) {
+          const here = `${path}.${key}`;
+          if (/password|secret_string|secret_binary/i.test(key) && typeof value === "string" && value !== "") offending.push(here);
+          walk(value, here);
+        }
+      }
+    };
+    walk(JSON.parse(body), "state");
+    expect(offending).toEqual([]);
+    // The declared secrets exist but Terraform never wrote a version of them.
+    for (const name of dev.secrets.map((s) => s.name)) {
+      const versions = await devSecrets.send(new ListSecretVersionIdsCommand({ SecretId: `acme/dev/${name}` }));
+      expect(versions.Versions ?? []).toEqual([]);
+    }
+  });
+
+  test("a new image tag written by the deploy step changes the service's task definition and nothing else", async () => {
+    const env = emulatorEnv(server.endpoint, region);
+    await devSsm.send(new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "v2-e2e", Type: "String", Overwrite: true }));
+    try {
+      const dir = result.workspace.directory;
+      await terraform(dir, ["plan", "-input=false", "-no-color", "-out=image.tfplan"], { env });
+      const shown = await terraform(dir, ["show", "-json", "image.tfplan"], { env });
+      const changes = (JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }).resource_changes
+        .filter((c) => !(c.change.actions.length === 1 && ["no-op", "read"].includes(c.change.actions[0])))
+        .map((c) => c.address);
+      expect(changes.sort()).toEqual([
+        expect.stringMatching(/^aws_ecs_service\.Workload_Service-api_Service_/),
+        expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_MigrationTaskDefinition_/),
+        expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_TaskDefinition_/),
+      ]);
+      const plan = JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] };
+      const taskDef = plan.resource_changes.find((c) => /Service-api_TaskDefinition_/.test(c.address))!;
+      expect(String(taskDef.change.after.container_definitions)).toContain(":v2-e2e");
+    } finally {
+      await devSsm.send(new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "latest", Type: "String", Overwrite: true }));
+    }
   });
 
   test("the bootstrap state moves into its bucket and plans clean there", async () => {

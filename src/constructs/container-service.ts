@@ -109,7 +109,8 @@ export class ContainerService extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
 
-    this.executionRole = this.createExecutionRole(props, name);
+    const execution = this.createExecutionRole(props, name);
+    this.executionRole = execution.role;
     this.taskRole = this.createTaskRole(props, name, execEnabled);
 
     const tag = new DataAwsSsmParameter(this, "ImageTag", { name: props.imageTagParameterName });
@@ -147,6 +148,8 @@ export class ContainerService extends Construct {
         taskRoleArn: this.taskRole.arn,
         volume: svc.readonlyRootFilesystem ? [{ name: "tmp" }] : undefined,
         containerDefinitions: JSON.stringify([definition]),
+        // Tasks started before the role's policy exists could not pull the image or read their secrets.
+        dependsOn: [execution.policy],
       });
 
     this.taskDefinition = taskDefinition(
@@ -281,7 +284,7 @@ export class ContainerService extends Construct {
     }
   }
 
-  private createExecutionRole(props: ContainerServiceProps, name: string): IamRole {
+  private createExecutionRole(props: ContainerServiceProps, name: string): { role: IamRole; policy: IamRolePolicy } {
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "EcrAuth", effect: "Allow", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
       {
@@ -327,8 +330,7 @@ export class ContainerService extends Construct {
       assumeRolePolicy: this.ecsTasksTrust("ExecutionTrust", props.accountId),
     });
     const policy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
-    new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json });
-    return role;
+    return { role, policy: new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json }) };
   }
 
   private createTaskRole(props: ContainerServiceProps, name: string, execEnabled: boolean): IamRole {

@@ -22,10 +22,16 @@ export interface WorkloadProps {
   readonly network: Network;
 }
 
+/** True when a service references the database (its endpoint parameters or its credentials), so needs its port. */
+export function usesDatabase(svc: ServiceConfig): boolean {
+  return Object.values(svc.secrets).some((ref) => "databaseSecret" in ref || ("parameter" in ref && ref.parameter.startsWith("database/")));
+}
+
 /**
  * Everything that runs on the network: the data key, secrets and parameters, the database, the ECS cluster, the load
  * balancer, one ContainerService per configured service and the maintenance task, wired with the least access each
- * needs (security group links load balancer -> service -> database; execution roles limited to the referenced secrets).
+ * needs (security group links load balancer -> service -> database, the last only for services that reference the
+ * database; execution roles limited to the referenced secrets).
  */
 export class Workload extends Construct {
   public readonly dataKey: DataKey;
@@ -155,7 +161,7 @@ export class Workload extends Construct {
           description: `load balancer to ${svc.name}`,
         });
       }
-      if (this.database && ws.database) {
+      if (this.database && ws.database && usesDatabase(svc)) {
         new SecurityGroupLink(this, `${svc.name}-ToDatabase`, {
           fromSecurityGroupId: service.securityGroup.id,
           toSecurityGroupId: this.database.securityGroup.id,
