@@ -1,0 +1,69 @@
+/**
+ * npm run bench -- [--runs N]
+ *
+ * Prints how long the fast feedback loop takes on this machine: loading and validating the environment files, and
+ * a full synth of every stack (main.ts in a fresh process, as `cdktf synth` runs it). Figures only; nothing here
+ * passes or fails.
+ */
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { loadEnvironments } from "../src/config";
+import { PROJECT_ROOT } from "./lib/paths";
+import { run } from "./lib/process";
+
+const USAGE = `Usage: npm run bench -- [--runs N]
+
+Times environment loading (in process) and a full synth of all stacks (a fresh node process each run,
+output to a temporary directory), N runs each (default 5), and prints min / median / max in ms.
+
+Exit codes: 0 printed; 1 a run failed; 2 bad arguments.`;
+
+function stats(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `min ${sorted[0].toFixed(0)} ms, median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (${samples.length} runs)`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const runsIndex = argv.indexOf("--runs");
+  const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 5;
+  if (!Number.isInteger(runs) || runs < 1 || argv.some((a, i) => a.startsWith("-") && a !== "--runs" && i !== runsIndex + 1)) {
+    console.error(USAGE);
+    return 2;
+  }
+  console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"})`);
+
+  const load: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    loadEnvironments(path.join(PROJECT_ROOT, "environments"), PROJECT_ROOT);
+    load.push(performance.now() - started);
+  }
+  console.log(`load + validate environments: ${stats(load)}`);
+
+  const synth: number[] = [];
+  const outdir = path.join(os.tmpdir(), `cdktf-bench-${process.pid}`);
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+    });
+    synth.push(performance.now() - started);
+  }
+  console.log(`synth all stacks (fresh process): ${stats(synth)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
