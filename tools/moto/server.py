@@ -11,9 +11,51 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    ForAllValues/ForAnyValue) against the request context, and gives a statement whose condition does not match
    no effect, as AWS does. The emulator stands in for AWS's TLS endpoints, so the context says the request came
    over TLS 1.3 (`aws:SecureTransport` = true, `s3:TlsVersion` = 1.3) even though the loopback socket is HTTP.
+
+2. Application Auto Scaling tags. moto 5.2 implements neither ListTagsForResource, TagResource nor UntagResource
+   for application-autoscaling and drops the Tags of RegisterScalableTarget; it answers HTTP 500, which the AWS
+   provider retries for minutes, so `aws_appautoscaling_target` hangs on create and on every refresh. AWS keeps
+   tags on the scalable target's ARN (the ScalableTargetARN that DescribeScalableTargets returns) and answers
+   ResourceNotFoundException for an unknown ARN. The fix adds the three operations with a tag store per backend
+   keyed by that ARN, records the Tags of RegisterScalableTarget and forgets them on DeregisterScalableTarget.
+
+3. RDS DB parameter sources. moto 5.2 stores the parameters of ModifyDBParameterGroup as sent, without a Source,
+   and DescribeDBParameters ignores its Source filter. AWS reports a parameter the user set with Source "user" and
+   returns only the parameters of the requested Source. The AWS provider keeps only parameters whose Source is
+   "user" (or that are in the configuration and have a Source), so every plan showed `aws_db_parameter_group`'s
+   parameters as to be added again. The fix marks the parameters set through ModifyDBParameterGroup as Source
+   "user" and honours the Source filter of DescribeDBParameters.
+
+4. AWS managed IAM policies. moto 5.2 creates the AWS managed policies (arn:aws:iam::aws:policy/...) only when
+   MOTO_IAM_LOAD_MANAGED_POLICIES=true, so AttachRolePolicy of e.g. service-role/AmazonRDSEnhancedMonitoringRole or
+   service-role/AmazonEC2ContainerServiceforEC2Role fails with NoSuchEntity. In AWS every account has them. The fix
+   turns that setting on unless the environment sets it explicitly (loading them costs about a second, once).
+
+5. EC2 launch template tags. moto 5.2 copies the TagSpecifications of CreateLaunchTemplate (the tags of the
+   launch template itself, ResourceType "launch-template") into the LaunchTemplateData of version 1. In AWS they
+   tag only the template; the version's data holds just what LaunchTemplateData said. With provider default_tags
+   every plan of `aws_launch_template` wanted to remove a `tag_specifications { resource_type = "launch-template" }`
+   block. The fix leaves LaunchTemplateData as sent and applies those tags to the template only.
+
+6. ECS service settings. moto 5.2's CreateService drops enableExecuteCommand, healthCheckGracePeriodSeconds,
+   deploymentConfiguration (minimum/maximum percent, circuit breaker), availabilityZoneRebalancing,
+   capacityProviderStrategy, placementConstraints/placementStrategy and enableECSManagedTags, so DescribeServices
+   does not return them (UpdateService already keeps what it is sent). AWS returns them, with defaults (execute
+   command off, 200/100 percent, circuit breaker off) when not set. Every plan of `aws_ecs_service` showed
+   enable_execute_command, health_check_grace_period_seconds and availability_zone_rebalancing as changed. The fix
+   stores these CreateService settings on the service (under the attribute names UpdateService uses).
+
+7. RDS monitoring and Performance Insights. moto 5.2's CreateDBInstance ignores MonitoringInterval,
+   MonitoringRoleArn, EnablePerformanceInsights, PerformanceInsightsKMSKeyId and PerformanceInsightsRetentionPeriod,
+   and ModifyDBInstance stores EnablePerformanceInsights under a name DescribeDBInstances never returns. AWS returns
+   them (PerformanceInsightsEnabled; retention 7 days when enabled without one; MonitoringInterval 0 by default), so
+   every plan of `aws_db_instance` wanted to turn enhanced monitoring and Performance Insights on again. The fix
+   records them on create and maps EnablePerformanceInsights to PerformanceInsightsEnabled on modify.
 """
 
 import fnmatch
+import json
+import os
 import sys
 
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
@@ -113,9 +155,231 @@ def _is_action_permitted(self, action, resource="*", principal=None, incoming_co
     return PermissionResult.PERMITTED if self._statement.get("Effect") == "Allow" else PermissionResult.DENIED
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Application Auto Scaling tags
+
+
+def _appautoscaling_tags(backend):
+    """The tag store of an application-autoscaling backend: {target ARN: {key: value}}."""
+    if not hasattr(backend, "fix_target_tags"):
+        backend.fix_target_tags = {}
+    return backend.fix_target_tags
+
+
+def _appautoscaling_target_arns(backend):
+    return {t.arn for targets in backend.targets.values() for t in targets.values()}
+
+
+def _appautoscaling_known_arn(backend, arn):
+    from moto.applicationautoscaling.exceptions import AWSValidationException
+    from moto.core.exceptions import JsonRESTError
+
+    if not arn:
+        raise AWSValidationException("ResourceARN must be provided")
+    if arn not in _appautoscaling_target_arns(backend):
+        raise JsonRESTError("ResourceNotFoundException", f"No scalable target found for resource ARN {arn}")
+    return arn
+
+
+def _appautoscaling_list_tags_for_resource(self):
+    backend = self.applicationautoscaling_backend
+    arn = _appautoscaling_known_arn(backend, self._get_param("ResourceARN"))
+    return json.dumps({"Tags": dict(_appautoscaling_tags(backend).get(arn, {}))})
+
+
+def _appautoscaling_tag_resource(self):
+    backend = self.applicationautoscaling_backend
+    arn = _appautoscaling_known_arn(backend, self._get_param("ResourceARN"))
+    _appautoscaling_tags(backend).setdefault(arn, {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def _appautoscaling_untag_resource(self):
+    backend = self.applicationautoscaling_backend
+    arn = _appautoscaling_known_arn(backend, self._get_param("ResourceARN"))
+    tags = _appautoscaling_tags(backend).get(arn, {})
+    for key in self._get_param("TagKeys") or []:
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+def _fix_appautoscaling_tags():
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    register = ApplicationAutoScalingResponse.register_scalable_target
+    deregister = ApplicationAutoscalingBackend.deregister_scalable_target
+
+    def register_scalable_target(self):
+        body = register(self)
+        tags = self._get_param("Tags")
+        if tags:
+            arn = json.loads(body)["ScalableTargetARN"]
+            _appautoscaling_tags(self.applicationautoscaling_backend).setdefault(arn, {}).update(tags)
+        return body
+
+    def deregister_scalable_target(self, namespace, r_id, dimension):
+        target = self.targets.get(dimension, {}).get(r_id)
+        deregister(self, namespace, r_id, dimension)
+        if target is not None:
+            _appautoscaling_tags(self).pop(target.arn, None)
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.list_tags_for_resource = _appautoscaling_list_tags_for_resource
+    ApplicationAutoScalingResponse.tag_resource = _appautoscaling_tag_resource
+    ApplicationAutoScalingResponse.untag_resource = _appautoscaling_untag_resource
+    ApplicationAutoscalingBackend.deregister_scalable_target = deregister_scalable_target
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. RDS DB parameter sources
+
+
+def _fix_rds_parameter_sources():
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import DBParameterGroupNotFoundError
+    from moto.rds.models import DBParameterGroup
+    from moto.rds.responses import RDSResponse
+
+    update = DBParameterGroup.update_parameters
+
+    def update_parameters(self, new_parameters):
+        update(self, [{**p, "Source": p.get("Source") or "user"} for p in new_parameters])
+
+    def describe_db_parameters(self):
+        name = self.params.get("DBParameterGroupName")
+        source = self.params.get("Source")
+        groups = self.backend.describe_db_parameter_groups({"db_parameter_group_name": name})
+        if not groups:
+            raise DBParameterGroupNotFoundError(name)
+        parameters = [p for p in groups[0].parameters.values() if not source or p.get("Source") == source]
+        return ActionResult({"Parameters": parameters})
+
+    DBParameterGroup.update_parameters = update_parameters
+    RDSResponse.describe_db_parameters = describe_db_parameters
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. EC2 launch template tags
+
+
+def _fix_launch_template_tags():
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+    from moto.ec2.utils import parse_user_data
+
+    def create_launch_template(self):
+        name = self._get_param("LaunchTemplateName")
+        version_description = self._get_param("VersionDescription")
+        tag_spec = self._parse_tag_specification()
+        data = self._get_param("LaunchTemplateData", {})
+        data["UserData"] = parse_user_data(self._get_param("LaunchTemplateData.UserData"))
+        self.error_on_dryrun()
+        template = self.ec2_backend.create_launch_template(name, version_description, data, tag_spec)
+        version = template.default_version()
+        return ActionResult(
+            {
+                "LaunchTemplate": {
+                    "CreateTime": version.create_time,
+                    "CreatedBy": f"arn:{self.partition}:iam::{self.current_account}:root",
+                    "DefaultVersionNumber": template.default_version_number,
+                    "LatestVersionNumber": version.number,
+                    "LaunchTemplateId": template.id,
+                    "LaunchTemplateName": template.name,
+                    "Tags": template.tags,
+                }
+            }
+        )
+
+    LaunchTemplates.create_launch_template = create_launch_template
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. ECS service settings
+
+# CreateService request member -> attribute of moto's Service (the name UpdateService stores it under), and the
+# value AWS reports when the request leaves it out (None: not reported).
+ECS_SERVICE_SETTINGS = {
+    "enableExecuteCommand": ("enable_execute_command", False),
+    "enableECSManagedTags": ("enable_ecs_managed_tags", False),
+    "healthCheckGracePeriodSeconds": ("health_check_grace_period_seconds", None),
+    "deploymentConfiguration": ("deployment_configuration", None),
+    "availabilityZoneRebalancing": ("availability_zone_rebalancing", None),
+    "capacityProviderStrategy": ("capacity_provider_strategy", None),
+    "placementConstraints": ("placement_constraints", None),
+    "placementStrategy": ("placement_strategy", None),
+}
+ECS_DEFAULT_DEPLOYMENT_CONFIGURATION = {
+    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
+
+
+def _fix_ecs_service_settings():
+    import copy
+
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    create = EC2ContainerServiceResponse.create_service
+
+    def create_service(self):
+        result = create(self)
+        service = result.result["service"]
+        for member, (attribute, default) in ECS_SERVICE_SETTINGS.items():
+            value = self._get_param(member)
+            if value is None and member == "deploymentConfiguration" and service.scheduling_strategy == "REPLICA":
+                value = copy.deepcopy(ECS_DEFAULT_DEPLOYMENT_CONFIGURATION)
+            if value is None:
+                value = default
+            if value is not None:
+                setattr(service, attribute, value)
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. RDS monitoring and Performance Insights
+
+
+def _fix_rds_monitoring_settings():
+    from moto.rds.models import DBInstance
+
+    init = DBInstance.__init__
+    update = DBInstance.update
+
+    def __init__(self, backend, *args, **kwargs):
+        init(self, backend, *args, **kwargs)
+        enabled = bool(kwargs.get("enable_performance_insights"))
+        self.monitoring_interval = kwargs.get("monitoring_interval") or 0
+        self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
+        self.performance_insights_enabled = enabled
+        self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id") if enabled else None
+        retention = kwargs.get("performance_insights_retention_period")
+        self.performance_insights_retention_period = (retention or 7) if enabled else None
+
+    def update_instance(self, *args, **kwargs):
+        enable = kwargs.pop("enable_performance_insights", None)
+        update(self, *args, **kwargs)
+        if enable is not None:
+            self.performance_insights_enabled = bool(enable)
+            if enable and not getattr(self, "performance_insights_retention_period", None):
+                self.performance_insights_retention_period = 7
+
+    DBInstance.__init__ = __init__
+    DBInstance.update = update_instance
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
+    _fix_appautoscaling_tags()
+    _fix_rds_parameter_sources()
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # 4. AWS managed IAM policies
+    _fix_launch_template_tags()
+    _fix_ecs_service_settings()
+    _fix_rds_monitoring_settings()
 
 
 if __name__ == "__main__":
