@@ -51,6 +51,16 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    them (PerformanceInsightsEnabled; retention 7 days when enabled without one; MonitoringInterval 0 by default), so
    every plan of `aws_db_instance` wanted to turn enhanced monitoring and Performance Insights on again. The fix
    records them on create and maps EnablePerformanceInsights to PerformanceInsightsEnabled on modify.
+
+8. Security group rule descriptions. moto 5.2 reads a rule's description only from its CIDR range, so a rule that
+   references another security group (the load balancer -> service -> database links) loses its description, and
+   every plan wants to set it again. The fix reads it from the referenced group pair as well.
+
+9. ECS RunTask for Fargate task definitions. moto 5.2's RunTask answers HTTP 500 when the containers carry no
+   memory of their own (Fargate task definitions set memory at task level only) and when the task is placed by a
+   capacity provider strategy instead of a launch type (what `npm run task` does with a service's strategy). AWS
+   accepts both. The fix falls back to the task-level memory and treats a FARGATE / FARGATE_SPOT strategy as the
+   FARGATE launch type.
 """
 
 import fnmatch
@@ -371,6 +381,59 @@ def _fix_rds_monitoring_settings():
     DBInstance.update = update_instance
 
 
+def _fix_security_group_rule_descriptions():
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    SecurityGroupRule.description = property(
+        lambda self: self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+    )
+
+
+FARGATE_CAPACITY_PROVIDERS = {"FARGATE", "FARGATE_SPOT"}
+
+
+def _fix_ecs_run_task():
+    import copy
+
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original_requirements = EC2ContainerServiceBackend._calculate_task_resource_requirements
+
+    def requirements(task_definition):
+        view = copy.copy(task_definition)
+        view.container_definitions = [
+            d if any(k in d for k in ("memory", "Memory", "memoryReservation", "MemoryReservation")) else dict(d, memory=0)
+            for d in task_definition.container_definitions
+        ]
+        result = original_requirements(view)
+        if not result["MEMORY"] and task_definition.memory:
+            result["MEMORY"] = int(task_definition.memory)
+        return result
+
+    EC2ContainerServiceBackend._calculate_task_resource_requirements = staticmethod(requirements)
+
+    original_run_task = EC2ContainerServiceResponse.run_task
+
+    def run_task(self):
+        strategy = self._get_param("capacityProviderStrategy") or []
+        providers = {item.get("capacityProvider") for item in strategy}
+        if not self._get_param("launchType") and providers and providers <= FARGATE_CAPACITY_PROVIDERS:
+            original_get_param = self._get_param
+
+            def get_param(name, *args, **kwargs):
+                return "FARGATE" if name == "launchType" else original_get_param(name, *args, **kwargs)
+
+            self._get_param = get_param
+            try:
+                return original_run_task(self)
+            finally:
+                del self._get_param
+        return original_run_task(self)
+
+    EC2ContainerServiceResponse.run_task = run_task
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -380,6 +443,8 @@ def apply_fixes():
     _fix_launch_template_tags()
     _fix_ecs_service_settings()
     _fix_rds_monitoring_settings()
+    _fix_security_group_rule_descriptions()
+    _fix_ecs_run_task()
 
 
 if __name__ == "__main__":

@@ -239,5 +239,44 @@ class EcsServiceSettings(MockedAws):
         self.assertTrue(ecs.describe_services(cluster="c", services=["s"])["services"][0]["enableExecuteCommand"])
 
 
+class SecurityGroupRuleDescriptions(MockedAws):
+    def test_a_rule_referencing_a_group_keeps_its_description(self):
+        ec2 = client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        service = ec2.create_security_group(GroupName="svc", Description="svc", VpcId=vpc)["GroupId"]
+        alb = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+        created = ec2.authorize_security_group_ingress(
+            GroupId=service,
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                            "UserIdGroupPairs": [{"GroupId": alb, "Description": "from the load balancer"}]}],
+        )["SecurityGroupRules"][0]
+        described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[created["SecurityGroupRuleId"]])
+        self.assertEqual(described["SecurityGroupRules"][0]["Description"], "from the load balancer")
+
+
+class EcsRunTask(MockedAws):
+    def run_task(self, **placement):
+        self.ecs_service()
+        service = client("ecs").describe_services(cluster="c", services=["s"])["services"][0]
+        # As in the stacks' VPCs (moto needs DNS hostnames to name the task's network interface).
+        subnet = service["networkConfiguration"]["awsvpcConfiguration"]["subnets"][0]
+        vpc = client("ec2").describe_subnets(SubnetIds=[subnet])["Subnets"][0]["VpcId"]
+        client("ec2").modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+        return client("ecs").run_task(
+            cluster="c", taskDefinition="t", networkConfiguration=service["networkConfiguration"], **placement
+        )["tasks"]
+
+    def test_task_level_memory_is_enough(self):
+        tasks = self.run_task(launchType="FARGATE")
+        self.assertEqual(len(tasks), 1)
+        self.assertEqual(tasks[0]["launchType"], "FARGATE")
+
+    def test_a_fargate_capacity_provider_strategy_runs_on_fargate(self):
+        strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+        tasks = self.run_task(capacityProviderStrategy=strategy)
+        self.assertEqual(len(tasks), 1)
+        self.assertEqual(tasks[0]["launchType"], "FARGATE")
+
+
 if __name__ == "__main__":
     unittest.main()
