@@ -12,7 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { allowHttpsOut } from "./security-group-link";
 import { clusterName } from "../naming";
 
 /** Public SSM parameter AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI. */
@@ -119,14 +119,7 @@ export class ContainerCluster extends Construct {
       vpcId: ec2.vpcId,
       tags: { Name: `${prefix}-ecs-instances` },
     });
-    new VpcSecurityGroupEgressRule(this, "InstanceHttpsOut", {
-      securityGroupId: sg.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-      description: "ECS, ECR and CloudWatch APIs",
-    });
+    allowHttpsOut(this, "InstanceHttpsOut", sg.id, "ECS, ECR and CloudWatch APIs");
     const template = new LaunchTemplate(this, "LaunchTemplate", {
       name: `${prefix}-ecs`,
       imageId: ami.insecureValue,

@@ -12,7 +12,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { allowHttpsOut } from "./security-group-link";
+import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
 import type { ServiceConfig } from "../config/workload";
 import { migrationFamily, serviceName } from "../naming";
 
@@ -186,14 +187,7 @@ export class ContainerService extends Construct {
       vpcId: props.vpcId,
       tags: { Name: name },
     });
-    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
-      securityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-      description: "AWS APIs, ECR and third-party HTTPS APIs",
-    });
+    allowHttpsOut(this, "HttpsOut", this.securityGroup.id, "AWS APIs, ECR and third-party HTTPS APIs");
 
     if (props.loadBalancer) {
       this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
@@ -327,7 +321,7 @@ export class ContainerService extends Construct {
     const role = new IamRole(this, "ExecutionRole", {
       name: `${name}-execution`,
       description: `ECS pulls the image, writes logs and reads the secrets of ${name}`,
-      assumeRolePolicy: this.ecsTasksTrust("ExecutionTrust", props.accountId),
+      assumeRolePolicy: ecsTasksTrustPolicy(this, "ExecutionTrust", props.accountId),
     });
     const policy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
     return { role, policy: new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json }) };
@@ -340,47 +334,17 @@ export class ContainerService extends Construct {
       actions: s.actions,
       resources: s.resources,
     }));
-    if (execEnabled) {
-      statements.push(
-        {
-          sid: "ExecSessionChannel",
-          effect: "Allow",
-          actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-          resources: ["*"],
-        },
-        { sid: "ExecSessionKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
-        { sid: "ExecSessionLogsDescribe", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
-        {
-          sid: "ExecSessionLogsWrite",
-          effect: "Allow",
-          actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-          resources: [`${props.execLogGroupArn}:*`],
-        },
-      );
-    }
+    if (execEnabled) statements.push(...execSessionStatements(props.kmsKeyArn, props.execLogGroupArn!));
     const role = new IamRole(this, "TaskRole", {
       name: `${name}-task`,
       description: `What the application of ${name} may do in AWS`,
-      assumeRolePolicy: this.ecsTasksTrust("TaskTrust", props.accountId),
+      assumeRolePolicy: ecsTasksTrustPolicy(this, "TaskTrust", props.accountId),
     });
     if (statements.length > 0) {
       const policy = new DataAwsIamPolicyDocument(this, "TaskPolicyDocument", { statement: statements });
       new IamRolePolicy(this, "TaskPolicy", { name: "task", role: role.id, policy: policy.json });
     }
     return role;
-  }
-
-  private ecsTasksTrust(id: string, accountId: string): string {
-    return new DataAwsIamPolicyDocument(this, id, {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-        },
-      ],
-    }).json;
   }
 }
 

@@ -5,7 +5,8 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { allowHttpsOut } from "./security-group-link";
+import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
 import { maintenanceFamily } from "../naming";
 
 export const MAINTENANCE_CONTAINER = "maintenance";
@@ -41,20 +42,11 @@ export class MaintenanceTask extends Construct {
       retentionInDays: MAINTENANCE_LOG_RETENTION_DAYS,
       kmsKeyId: props.kmsKeyArn,
     });
-    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-        },
-      ],
-    });
+    const trust = ecsTasksTrustPolicy(this, "Trust", props.accountId);
     const executionRole = new IamRole(this, "ExecutionRole", {
       name: `${name}-execution`,
       description: "ECS writes the maintenance task's logs",
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const executionPolicy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", {
       statement: [{ effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] }],
@@ -64,23 +56,10 @@ export class MaintenanceTask extends Construct {
     this.taskRole = new IamRole(this, "TaskRole", {
       name: `${name}-task`,
       description: "ECS Exec sessions into the maintenance task",
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const taskPolicy = new DataAwsIamPolicyDocument(this, "TaskPolicyDocument", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-          resources: ["*"],
-        },
-        { effect: "Allow", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
-        { effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
-        {
-          effect: "Allow",
-          actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-          resources: [`${props.execLogGroupArn}:*`],
-        },
-      ],
+      statement: execSessionStatements(props.kmsKeyArn, props.execLogGroupArn),
     });
     new IamRolePolicy(this, "TaskPolicy", { name: "exec", role: this.taskRole.id, policy: taskPolicy.json });
 
@@ -90,14 +69,7 @@ export class MaintenanceTask extends Construct {
       vpcId: props.vpcId,
       tags: { Name: name },
     });
-    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
-      securityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-      description: "ECS Exec channel",
-    });
+    allowHttpsOut(this, "HttpsOut", this.securityGroup.id, "ECS Exec channel");
 
     this.taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: name,
