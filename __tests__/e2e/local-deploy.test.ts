@@ -17,12 +17,14 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
-import { ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../../src/config";
 import { deployBootstrapAndWorkspace, LocalDeployResult, synthesize } from "../../scripts/lib/local-deploy";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { run } from "../../scripts/lib/process";
 import { terraform } from "../../scripts/lib/terraform";
 import { clientConfig, credentialsFor } from "../../test/aws";
 
@@ -43,6 +45,7 @@ let masterEc2: EC2Client;
 let devSsm: SSMClient;
 let devRds: RDSClient;
 let devSecrets: SecretsManagerClient;
+let devEcs: ECSClient;
 
 beforeAll(async () => {
   server = await startMoto();
@@ -62,6 +65,7 @@ beforeAll(async () => {
   devSsm = new SSMClient(clientConfig(server.endpoint, region, devCreds));
   devRds = new RDSClient(clientConfig(server.endpoint, region, devCreds));
   devSecrets = new SecretsManagerClient(clientConfig(server.endpoint, region, devCreds));
+  devEcs = new ECSClient(clientConfig(server.endpoint, region, devCreds));
 });
 
 afterAll(async () => {
@@ -195,6 +199,24 @@ describe("local deploy of bootstrap and dev", () => {
     } finally {
       await devSsm.send(new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "latest", Type: "String", Overwrite: true }));
     }
+  });
+
+  test("npm run secrets fills the deployed stack's secrets, and npm run task runs api's migration in its network", async () => {
+    const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+    const env = { ...emulatorEnv(server.endpoint, region), SECRET_STRIPE_API_KEY: "sk_test_e2e_0123456789" };
+    const secrets = await run(tsx, ["scripts/secrets.ts", "dev"], { cwd: PROJECT_ROOT, env, okCodes: [0, 1] });
+    expect({ code: secrets.code, out: secrets.stdout }).toEqual({ code: 0, out: expect.stringContaining("web-session-key") });
+    expect(`${secrets.stdout}${secrets.stderr}`).not.toContain("sk_test_e2e_0123456789");
+    const value = await devSecrets.send(new GetSecretValueCommand({ SecretId: "acme/dev/stripe-api-key" }));
+    expect(value.SecretString).toBe("sk_test_e2e_0123456789");
+
+    const task = await run(tsx, ["scripts/task.ts", "dev", "api", "migrate", "--timeout", "120"], { cwd: PROJECT_ROOT, env, okCodes: [0, 1, 3, 4] });
+    expect({ code: task.code, out: task.stdout, err: task.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    const appSubnets = (result.workspace.outputs.app_subnet_ids as string[]) ?? [];
+    const listed = await devEcs.send(new ListTasksCommand({ cluster: "acme-dev-cluster", startedBy: "npm-run-task", desiredStatus: "STOPPED" }));
+    const described = await devEcs.send(new DescribeTasksCommand({ cluster: "acme-dev-cluster", tasks: listed.taskArns ?? [] }));
+    const subnetOfTask = described.tasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === "subnetId")?.value;
+    expect(appSubnets).toContain(subnetOfTask);
   });
 
   test("the bootstrap state moves into its bucket and plans clean there", async () => {
