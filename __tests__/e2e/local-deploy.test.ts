@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../../src/config";
 import { deployBootstrapAndWorkspace, LocalDeployResult, synthesize } from "../../scripts/lib/local-deploy";
@@ -213,8 +213,10 @@ describe("local deploy of bootstrap and dev", () => {
     const task = await run(tsx, ["scripts/task.ts", "dev", "api", "migrate", "--timeout", "120"], { cwd: PROJECT_ROOT, env, okCodes: [0, 1, 3, 4] });
     expect({ code: task.code, out: task.stdout, err: task.stderr.slice(-2000) }).toMatchObject({ code: 0 });
     const appSubnets = (result.workspace.outputs.app_subnet_ids as string[]) ?? [];
-    const listed = await devEcs.send(new ListTasksCommand({ cluster: "acme-dev-cluster", startedBy: "npm-run-task", desiredStatus: "STOPPED" }));
-    const described = await devEcs.send(new DescribeTasksCommand({ cluster: "acme-dev-cluster", tasks: listed.taskArns ?? [] }));
+    const taskArn = /^Started (arn:aws:ecs:\S+)$/m.exec(task.stdout)?.[1];
+    expect(taskArn).toMatch(/:task\/acme-dev-cluster\//);
+    const described = await devEcs.send(new DescribeTasksCommand({ cluster: "acme-dev-cluster", tasks: [taskArn!] }));
+    expect(described.tasks?.[0]?.taskDefinitionArn).toMatch(/:task-definition\/acme-dev-api-migrate:/);
     const subnetOfTask = described.tasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === "subnetId")?.value;
     expect(appSubnets).toContain(subnetOfTask);
   });
