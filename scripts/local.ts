@@ -81,7 +81,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(run: StackRun, where: string): void {
-  console.log(`--- ${run.stack} (${where}); applied in ${run.applySeconds.toFixed(1)} s`);
+  const total = Object.values(run.resources).reduce((a, b) => a + b, 0);
+  console.log(`--- ${run.stack} (${where}); ${total} resources, applied in ${run.applySeconds.toFixed(1)} s`);
+  const byType = Object.entries(run.resources).sort(([a], [b]) => a.localeCompare(b));
+  console.log(`  created: ${byType.map(([type, n]) => `${type.replace(/^aws_/, "")} ${n}`).join(", ")}`);
   for (const [name, value] of Object.entries(run.outputs)) {
     console.log(`  ${name} = ${JSON.stringify(value, null, 2).split("\n").join("\n    ")}`);
   }

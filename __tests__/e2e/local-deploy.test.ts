@@ -81,6 +81,20 @@ describe("local deploy of bootstrap and dev", () => {
     expect(result.workspace.secondPlanEmpty).toBe(true);
   });
 
+  test("what was created is reported by resource type", () => {
+    expect(result.bootstrap.resources).toMatchObject({ aws_s3_bucket: 1, aws_dynamodb_table: 1, aws_iam_role: 2 });
+    expect(result.workspace.resources).toMatchObject({
+      aws_vpc: 1,
+      aws_subnet: 6,
+      aws_nat_gateway: 1,
+      aws_lb: 1,
+      aws_ecs_service: 2,
+      aws_db_instance: 1,
+      aws_secretsmanager_secret: 2,
+      aws_appautoscaling_target: 2,
+    });
+  });
+
   test("dev's state object is in the master account's bucket under the workspace key", async () => {
     const head = await masterS3.send(new HeadObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }));
     expect(head.ContentLength).toBeGreaterThan(0);

@@ -13,6 +13,8 @@ export interface StackRun {
   /** The second plan's text when it was not empty. */
   readonly secondPlan: string;
   readonly applySeconds: number;
+  /** Managed resources in state, counted by type. */
+  readonly resources: Record<string, number>;
 }
 
 export interface DeployOptions {
@@ -67,7 +69,13 @@ export async function deployStack(
   const outputs = Object.fromEntries(
     Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
   );
-  return { stack, directory: dir, outputs, secondPlanEmpty, secondPlan: secondPlanEmpty ? "" : plan.stdout, applySeconds };
+  const listed = await tf(["state", "list"]);
+  const resources: Record<string, number> = {};
+  for (const address of listed.stdout.split("\n")) {
+    const type = /^(aws_[a-z0-9_]+)\./.exec(address)?.[1];
+    if (type) resources[type] = (resources[type] ?? 0) + 1;
+  }
+  return { stack, directory: dir, outputs, secondPlanEmpty, secondPlan: secondPlanEmpty ? "" : plan.stdout, applySeconds, resources };
 }
 
 export interface LocalDeployResult {
