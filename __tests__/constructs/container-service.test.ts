@@ -225,11 +225,24 @@ describe("ContainerService container definition", () => {
     expect(logs).toMatchObject({ kms_key_id: dataKeyArn(parsed), retention_in_days: days });
   });
 
-  test("has a read-only root filesystem with a writable /tmp volume", () => {
+  test("has a read-only root filesystem with a writable /tmp volume (prod, exec off)", () => {
+    const td = configAt(prod, addressWith(prod, "aws_ecs_task_definition", "family", "acme-prod-web"));
+    const container = containerOf(prod, "acme-prod-web");
+    expect(container.readonlyRootFilesystem).toBe(true);
+    expect(container.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
+    expect(td.volume).toEqual([{ name: "tmp" }]);
+  });
+
+  test("with exec on, also gives the SSM agent writable state and log directories (dev)", () => {
+    // Without them `aws ecs execute-command` fails against a read-only root filesystem.
     const td = configAt(dev, addressWith(dev, "aws_ecs_task_definition", "family", "acme-dev-web"));
     expect(web.readonlyRootFilesystem).toBe(true);
-    expect(web.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
-    expect(td.volume).toEqual([{ name: "tmp" }]);
+    expect(web.mountPoints).toEqual([
+      { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+      { sourceVolume: "ssm-agent-state", containerPath: "/var/lib/amazon/ssm", readOnly: false },
+      { sourceVolume: "ssm-agent-logs", containerPath: "/var/log/amazon/ssm", readOnly: false },
+    ]);
+    expect(td.volume).toEqual([{ name: "tmp" }, { name: "ssm-agent-state" }, { name: "ssm-agent-logs" }]);
   });
 
   test("enables the init process when exec is on", () => {

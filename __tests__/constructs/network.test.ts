@@ -262,7 +262,7 @@ describe("Network flow logs and endpoints", () => {
     const parsed = synthNetwork({ interfaceEndpoints: true });
     const interfaces = resourcesOf(parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface");
     expect(interfaces.map((e) => String(e.service_name).replace("com.amazonaws.us-east-1.", "")).sort()).toEqual(
-      ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"],
+      ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssm", "ssmmessages"],
     );
     const appSubnets = idsByTier(parsed, "aws_subnet", "app").sort();
     for (const e of interfaces) {

@@ -48,9 +48,13 @@ describe("StateAccessRole", () => {
     ]);
   });
 
-  test("grants no wildcard action and no access to another workspace's key", () => {
+  test("grants no wildcard action, and each key's role names only its own key", () => {
     expect(access.flatMap((s) => s.actions).some((a) => a.includes("*"))).toBe(false);
+    const prodDocs = documents({ ...PROPS, roleName: "acme-tfstate-prod", stateKey: "workspaces/prod/terraform.tfstate" });
+    const prodAccess = Object.entries(prodDocs).find(([id]) => id.includes("AccessPolicy"))![1].statement;
     expect(JSON.stringify(access)).not.toContain("workspaces/prod");
+    expect(JSON.stringify(prodAccess)).toContain("workspaces/prod/terraform.tfstate");
+    expect(JSON.stringify(prodAccess)).not.toContain("workspaces/dev");
   });
 
   test("trusts only the given principals", () => {

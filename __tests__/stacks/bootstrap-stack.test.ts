@@ -55,6 +55,22 @@ describe("BootstrapStack", () => {
     expect(Object.keys(stack.stateRoles).sort()).toEqual(["dev", "prod"]);
   });
 
+  test("each workspace's state role trusts only that workspace's principals", () => {
+    const env = realEnvironments();
+    const workspaces = env.workspaces.map((ws) =>
+      ws.name === "dev" ? { ...ws, statePrincipals: ["arn:aws:iam::222222222222:role/ci-dev"] } : { ...ws, statePrincipals: ["arn:aws:iam::333333333333:role/ci-prod"] },
+    );
+    const synthesized = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { project: env.project, workspaces }))) as {
+      data: { aws_iam_policy_document: Record<string, { statement: { principals?: { identifiers: string[] }[] }[] }> };
+    };
+    const trust = (name: string) =>
+      Object.entries(synthesized.data.aws_iam_policy_document)
+        .filter(([id]) => id.includes(`StateRole-${name}_TrustPolicy`))
+        .flatMap(([, doc]) => doc.statement.flatMap((st) => st.principals?.flatMap((p) => p.identifiers) ?? []));
+    expect(trust("dev")).toEqual(["arn:aws:iam::222222222222:role/ci-dev"]);
+    expect(trust("prod")).toEqual(["arn:aws:iam::333333333333:role/ci-prod"]);
+  });
+
   test("outputs the bucket, table, region and each workspace's backend settings", () => {
     expect(Object.keys(parsed.output ?? {}).sort()).toEqual(["lock_table", "region", "state_bucket", "workspace_backends"]);
     expect(parsed.output!.workspace_backends.value).toMatchObject({

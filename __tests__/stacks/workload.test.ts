@@ -209,7 +209,11 @@ describe("Workload certificate and DNS", () => {
   });
 
   test("waits for validation through the validation record", () => {
-    expect(validation).toEqual({ certificate_arn: ref(certificate, "arn"), validation_record_fqdns: [ref(validationRecord, "fqdn")] });
+    expect(validation).toEqual({
+      certificate_arn: ref(certificate, "arn"),
+      validation_record_fqdns: [ref(validationRecord, "fqdn")],
+      timeouts: { create: "45m" },
+    });
   });
 
   test("points app.dev.acme.example.com at the load balancer with one alias record, though two services share it", () => {

@@ -84,3 +84,36 @@ describe("WorkspaceStack environments differ where cost is concerned", () => {
     expect(interfaces("prod")).toBeGreaterThan(0);
   });
 });
+
+describe("WorkspaceStack review-driven guarantees", () => {
+  test("the data key cannot be destroyed in production (its final snapshot would become unreadable), elsewhere it can", () => {
+    const key = (n: string) => resourcesOf(synthWorkspace(n).parsed, "aws_kms_key")[0];
+    expect(key("prod").lifecycle).toEqual({ prevent_destroy: true });
+    expect(key("dev").lifecycle).toEqual({ prevent_destroy: false });
+    expect(key("dev").enable_key_rotation).toBe(true);
+  });
+
+  test("the flow log group is encrypted with the workspace key", () => {
+    const { parsed } = synthWorkspace("dev");
+    const [keyName] = Object.keys(parsed.resource.aws_kms_key);
+    const flowLogs = resourcesOf(parsed, "aws_cloudwatch_log_group").find((g) => String(g.name).endsWith("/flow-logs"))!;
+    expect(flowLogs.kms_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
+  });
+
+  test("every log group is encrypted with the workspace key", () => {
+    const { parsed } = synthWorkspace("prod");
+    const groups = resourcesOf(parsed, "aws_cloudwatch_log_group");
+    expect(groups.length).toBeGreaterThan(3);
+    expect(groups.filter((g) => !/^\$\{aws_kms_key\./.test(String(g.kms_key_id))).map((g) => g.name)).toEqual([]);
+  });
+
+  test("a created hosted zone has the fixed address the first-deploy instructions target", () => {
+    const { parsed } = synthWorkspace("dev");
+    expect(Object.keys(parsed.resource.aws_route53_zone)).toEqual(["dns_zone"]);
+  });
+
+  test("services roll out a changed capacity strategy as a deployment, not a replacement", () => {
+    const services = resourcesOf(synthWorkspace("dev").parsed, "aws_ecs_service");
+    expect(services.map((s) => s.force_new_deployment)).toEqual([true, true]);
+  });
+});

@@ -10,7 +10,15 @@ import {
   SubnetLayout,
 } from "../lib/subnet-layout";
 import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
-import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
+import {
+  DatabaseConfig,
+  findLiteralSecrets,
+  MAX_NACL_RULES_PER_DIRECTION,
+  MIN_ALB_SUBNET_PREFIX,
+  resolveWorkload,
+  SecretConfig,
+  ServiceConfig,
+} from "./workload";
 import { FIELD_HINTS, networkSchema, NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
 
 /** File in `environments/` that holds the project-wide and bootstrap settings; every other file is a workspace. */
@@ -19,6 +27,8 @@ export const BOOTSTRAP_FILE = "bootstrap.ts";
 export const RESERVED_WORKSPACE_NAMES: readonly string[] = ["bootstrap"];
 export const DEFAULT_AZ_COUNT = 2;
 export const MIN_AZ_COUNT = 2;
+/** Load balancer names (`<prefix>-alb`) are limited to 32 characters. */
+export const MAX_NAME_PREFIX = 24;
 
 export interface ProjectConfig extends ProjectSettings {
   /** The file this came from, relative to the project root. */
@@ -44,6 +54,8 @@ export interface WorkspaceConfig
   readonly secrets: SecretConfig[];
   readonly database?: DatabaseConfig;
   readonly loadBalancer: WorkspaceSettings["loadBalancer"] & { readonly deletionProtection: boolean };
+  /** Principals that may assume this workspace's state role. */
+  readonly statePrincipals: string[];
 }
 
 export interface Environments {
@@ -98,7 +110,14 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
   if (RESERVED_WORKSPACE_NAMES.includes(settings.name)) {
     issues.push({ field: "name", message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name` });
   }
+  if (network) checkNetworkFitsWorkload(settings, network, issues);
   const namePrefix = settings.namePrefix ?? `${project.project}-${settings.name}`;
+  if (namePrefix.length > MAX_NAME_PREFIX) {
+    issues.push({
+      field: "namePrefix",
+      message: `"${namePrefix}" (the default <project>-<name>) is longer than ${MAX_NAME_PREFIX} characters, which AWS names built from it cannot hold; set a shorter namePrefix`,
+    });
+  }
   const workload = resolveWorkload(settings, namePrefix, issues);
   if (issues.length > 0 || !network) throw new ConfigError(file, issues);
   return {
@@ -111,6 +130,7 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
     secrets: workload.secrets,
     database: workload.database,
     loadBalancer: { ...settings.loadBalancer, deletionProtection: workload.loadBalancerDeletionProtection },
+    statePrincipals: settings.statePrincipals ?? project.stateAccessPrincipals,
   };
 }
 
@@ -266,6 +286,35 @@ function resolveNetwork(region: string, net: NetworkSettings, issues: ConfigIssu
   if (issues.length > 0 || !subnets) return undefined;
   const { azCount: _count, availabilityZones: _zones, subnets: _subnets, ...rest } = net;
   return { ...rest, availabilityZones: zones, subnets };
+}
+
+/** Limits AWS puts on what the network must carry for the services. */
+function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig, issues: ConfigIssue[]): void {
+  const publicServices = ws.services.filter((s) => s.public);
+  if (publicServices.length === 0) return;
+  const small = network.subnets.public.find((c) => mustParseCidr(c).prefix > MIN_ALB_SUBNET_PREFIX);
+  if (small) {
+    issues.push({
+      field: ws.network.subnets === undefined ? "network.cidr" : "network.subnets.public",
+      message:
+        `public subnet ${small} is smaller than the /${MIN_ALB_SUBNET_PREFIX} a load balancer needs; ` +
+        `use a VPC of /${MIN_ALB_SUBNET_PREFIX - 5} or larger (derived layout) or public subnets of /${MIN_ALB_SUBNET_PREFIX} or larger`,
+    });
+  }
+  // Mirrors NetworkAcls: one rule per public service port and zone, plus the fixed rules of each direction.
+  const zones = network.availabilityZones.length;
+  const ports = new Set(publicServices.map((s) => s.port)).size;
+  const appInbound = ports * zones + 1 + (network.endpoints.interface ? zones : 0);
+  const publicOutbound = ports * zones + 2;
+  const worst = Math.max(appInbound, publicOutbound);
+  if (worst > MAX_NACL_RULES_PER_DIRECTION) {
+    issues.push({
+      field: "services",
+      message:
+        `${ports} public service ports across ${zones} zones need ${worst} network ACL rules in one direction, above AWS's ` +
+        `default quota of ${MAX_NACL_RULES_PER_DIRECTION}; use fewer distinct public ports or zones, or raise the quota and this limit together`,
+    });
+  }
 }
 
 function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: number, issues: ConfigIssue[]) {

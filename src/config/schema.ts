@@ -543,6 +543,14 @@ export const workspaceSchema = z.strictObject({
   region,
   /** Role the workspace's provider assumes in its account (created outside this project; see README). */
   deployRoleName: roleName,
+  /**
+   * Principals (ARNs) allowed to assume this workspace's state role in the master account, e.g. only the dev CI role
+   * for dev. @default - the project's stateAccessPrincipals
+   */
+  statePrincipals: z
+    .array(z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, { error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:role/ci-dev"' }))
+    .min(1)
+    .optional(),
   /** Prefix of every resource name. @default "<project>-<name>" */
   namePrefix: label("name prefix", 24).optional(),
   /** Extra tags on every resource of this workspace (merged under project, environment and managed-by). @default {} */

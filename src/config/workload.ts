@@ -32,6 +32,12 @@ export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
   maintenance: "the maintenance task's log group, roles and security group",
 };
 export const MAX_BACKUP_RETENTION_DAYS = 35;
+/** A listener rule holds at most five condition values (hosts + paths). */
+export const MAX_RULE_CONDITION_VALUES = 5;
+/** Default quota of network ACL rules per direction. */
+export const MAX_NACL_RULES_PER_DIRECTION = 20;
+/** An application load balancer needs subnets of /27 or larger. */
+export const MIN_ALB_SUBNET_PREFIX = 27;
 
 export interface ServiceConfig extends ServiceSettings {
   /** Listener rule priority, resolved. */
@@ -71,6 +77,7 @@ export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issue
   const services = ws.services.map((svc, i) => ({ ...svc, priority: svc.priority ?? 10 * (i + 1) }));
   const secrets = ws.secrets.map((s) => ({ ...s, envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}` }));
   checkServices(ws, services, namePrefix, issues);
+  checkEgress(ws, issues);
   if (ws.cluster.maintenanceTask?.enabled && !ws.cluster.execEnabled) {
     issues.push({
       field: "cluster.maintenanceTask.enabled",
@@ -132,6 +139,28 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
       issues.push({ field: at(i, "capacity"), message: `"ec2" needs EC2 capacity in the cluster; add cluster.ec2 or use "fargate"` });
     }
 
+    if (svc.hosts.length + svc.paths.length > MAX_RULE_CONDITION_VALUES) {
+      issues.push({
+        field: at(i, "hosts"),
+        message: `${svc.hosts.length} hosts and ${svc.paths.length} paths exceed the ${MAX_RULE_CONDITION_VALUES} values one listener rule can match; expected at most ${MAX_RULE_CONDITION_VALUES} together`,
+      });
+    }
+    svc.taskPolicy.forEach((statement, j) => {
+      const wildcard = statement.actions.find((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
+      if (wildcard) {
+        issues.push({
+          field: at(i, `taskPolicy[${j}].actions`),
+          message: `"${wildcard}" grants every action of a service; list the actions the application needs, e.g. "s3:GetObject"`,
+        });
+      }
+      const iamOnAnything = statement.resources.includes("*") && statement.actions.some((a) => /^iam:/i.test(a));
+      if (iamOnAnything) {
+        issues.push({
+          field: at(i, `taskPolicy[${j}].resources`),
+          message: `IAM actions on "*" let the application escalate its own rights; name the role or policy ARNs instead`,
+        });
+      }
+    });
     svc.paths.forEach((p, j) => {
       if (!p.startsWith("/")) issues.push({ field: at(i, `paths[${j}]`), message: `"${p}" must start with "/", e.g. "/api/*"` });
     });
@@ -188,6 +217,11 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
           });
         } else if (!declared.readers.includes(svc.name)) {
           issues.push({ field: `${field}.secret`, message: `secret "${ref.secret}" does not list "${svc.name}" in its readers; add it there` });
+        } else if (ref.key !== undefined && declared.source === "generated") {
+          issues.push({
+            field: `${field}.key`,
+            message: `secret "${ref.secret}" is generated as a plain string, so it has no JSON key "${ref.key}"; remove key (or make it a provided secret whose value is JSON)`,
+          });
         }
       } else if ("parameter" in ref) {
         const problem = parameterProblem(ref.parameter, svc, ws);
@@ -197,6 +231,31 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
       }
     });
   });
+}
+
+/** Tasks must be able to reach ECR, logs and secrets: through NAT, or through interface endpoints. */
+function checkEgress(ws: WorkspaceSettings, issues: Issue[]): void {
+  if (ws.network.natGateways !== "none" || ws.services.length === 0) return;
+  if (!ws.network.endpoints.interface) {
+    issues.push({
+      field: "network.natGateways",
+      message:
+        '"none" leaves the tasks no way to pull images, write logs or read secrets; set natGateways to "single" or ' +
+        '"one-per-az", or turn on network.endpoints.interface',
+    });
+  }
+  if (ws.cluster.ec2) {
+    issues.push({
+      field: "network.natGateways",
+      message: '"none" leaves EC2 container instances no way to reach the ECS agent endpoints; use "single" or "one-per-az" with cluster.ec2',
+    });
+  }
+  if (ws.cluster.maintenanceTask?.enabled) {
+    issues.push({
+      field: "network.natGateways",
+      message: '"none" leaves the maintenance task no way to pull its public image; use "single" or "one-per-az", or disable the task',
+    });
+  }
 }
 
 function parameterProblem(reference: string, svc: ServiceSettings, ws: WorkspaceSettings): string | undefined {
@@ -307,11 +366,18 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
 
 const LITERAL_SECRET_MESSAGE =
   "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
-const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential/i;
-const SECRET_VALUE = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bAKIA[0-9A-Z]{16}\b/, /^(postgres(ql)?|mysql):\/\/[^:/]+:[^@/]+@/];
+const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential|(^|[_-])key$/i;
+/** Names that end in KEY but hold no secret. */
+const HARMLESS_KEY_NAMES = /^(public[_-]?key|key[_-]?id|access[_-]?key[_-]?id|partition[_-]?key|sort[_-]?key|primary[_-]?key|cache[_-]?key)$/i;
+const SECRET_VALUE = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\bAKIA[0-9A-Z]{16}\b/,
+  // Any URL with a password in it: scheme://user:password@host (the user may be empty, as in redis://:pw@host).
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i,
+];
 
 export function looksLikeSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) && !HARMLESS_KEY_NAMES.test(name);
 }
 
 export function looksLikeSecretValue(value: string): boolean {
@@ -336,7 +402,7 @@ export function findLiteralSecrets(raw: unknown, path = ""): Issue[] {
   return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
     const field = path === "" ? key : `${path}.${key}`;
     // References name a secret; they are not one.
-    const isReference = key === "secret" || key === "databaseSecret" || key === "envVar";
+    const isReference = key === "secret" || key === "databaseSecret" || key === "envVar" || key === "key";
     if (typeof value === "string" && ((!isReference && looksLikeSecretName(key)) || looksLikeSecretValue(value))) {
       return [{ field, message: LITERAL_SECRET_MESSAGE }];
     }

@@ -20,6 +20,11 @@ import { migrationFamily, serviceName } from "../naming";
 /** Seconds autoscaling waits after scaling out / in before the next step. */
 export const SCALE_OUT_COOLDOWN_SECONDS = 60;
 export const SCALE_IN_COOLDOWN_SECONDS = 300;
+/** Directories the SSM agent ECS Exec injects must write to. */
+export const EXEC_AGENT_VOLUMES: [string, string][] = [
+  ["ssm-agent-state", "/var/lib/amazon/ssm"],
+  ["ssm-agent-logs", "/var/log/amazon/ssm"],
+];
 
 /** Where a container secret comes from: an ARN the execution role may read, and the `valueFrom` ECS resolves. */
 export interface ResolvedSecret {
@@ -126,6 +131,11 @@ export class ContainerService extends Construct {
     const secrets = Object.entries(props.secrets)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, ref]) => ({ name: key, valueFrom: ref.valueFrom }));
+    // With a read-only root filesystem, /tmp and (for ECS Exec) the SSM agent's state and log directories must be
+    // writable volumes, or the application and `execute-command` fail at run time.
+    const writableVolumes: [string, string][] = svc.readonlyRootFilesystem
+      ? [["tmp", "/tmp"], ...(execEnabled ? EXEC_AGENT_VOLUMES : [])]
+      : [];
     const container = (overrides: Record<string, unknown>) => ({
       name: svc.name,
       image,
@@ -133,7 +143,9 @@ export class ContainerService extends Construct {
       readonlyRootFilesystem: svc.readonlyRootFilesystem,
       ...(environment.length > 0 ? { environment } : {}),
       ...(secrets.length > 0 ? { secrets } : {}),
-      ...(svc.readonlyRootFilesystem ? { mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] } : {}),
+      ...(writableVolumes.length > 0
+        ? { mountPoints: writableVolumes.map(([volume, containerPath]) => ({ sourceVolume: volume, containerPath, readOnly: false })) }
+        : {}),
       // ECS Exec needs an init process to reap the sessions' processes.
       ...(execEnabled ? { linuxParameters: { initProcessEnabled: true } } : {}),
       ...overrides,
@@ -147,7 +159,7 @@ export class ContainerService extends Construct {
         requiresCompatibilities: [onEc2 ? "EC2" : "FARGATE"],
         executionRoleArn: this.executionRole.arn,
         taskRoleArn: this.taskRole.arn,
-        volume: svc.readonlyRootFilesystem ? [{ name: "tmp" }] : undefined,
+        volume: writableVolumes.length > 0 ? writableVolumes.map(([volume]) => ({ name: volume })) : undefined,
         containerDefinitions: JSON.stringify([definition]),
         // Tasks started before the role's policy exists could not pull the image or read their secrets.
         dependsOn: [execution.policy],
@@ -237,6 +249,8 @@ export class ContainerService extends Construct {
       deploymentMinimumHealthyPercent: svc.deployment.minimumHealthyPercent,
       deploymentMaximumPercent: svc.deployment.maximumPercent,
       enableExecuteCommand: execEnabled,
+      // Lets a changed capacity provider strategy roll out as a deployment instead of replacing the service.
+      forceNewDeployment: true,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       waitForSteadyState: false,

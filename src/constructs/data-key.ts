@@ -16,6 +16,12 @@ export interface DataKeyProps {
    * @default 30
    */
   readonly deletionWindowDays?: number;
+  /**
+   * Refuse `terraform destroy` of the key, which would make everything it encrypted (final snapshots, backups)
+   * unreadable once the deletion window ends.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export class DataKey extends Construct {
       deletionWindowInDays: props.deletionWindowDays ?? DEFAULT_KEY_DELETION_WINDOW_DAYS,
       policy: policy.json,
       tags: { Name: props.alias },
+      lifecycle: { preventDestroy: props.protect ?? false },
     });
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
   }

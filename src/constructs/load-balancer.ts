@@ -72,6 +72,9 @@ export class LoadBalancer extends Construct {
 
     if (props.createZone) {
       const zone = new Route53Zone(this, "Zone", { name: props.zoneName, comment: `Managed by ${props.namePrefix}` });
+      // A fixed address, so the first deploy can create the zone alone (`apply -target=aws_route53_zone.dns_zone`)
+      // and delegate it before the certificate waits for its validation record.
+      zone.overrideLogicalId("dns_zone");
       this.zoneId = zone.zoneId;
       this.nameServers = zone.nameServers;
     } else {
@@ -161,6 +164,8 @@ export class LoadBalancer extends Construct {
     return new AcmCertificateValidation(this, "CertificateValidated", {
       certificateArn: certificate.arn,
       validationRecordFqdns: [record.fqdn],
+      // Fail within the hour when the zone is not delegated, instead of the provider's 75 minutes.
+      timeouts: { create: "45m" },
     }).certificateArn;
   }
 

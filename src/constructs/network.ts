@@ -24,7 +24,7 @@ import { NetworkAcls } from "./network-acls";
 export const DEFAULT_NAT_MODE: NatMode = "single";
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
 /** Interface endpoints created when `interfaceEndpoints` is on: what ECS tasks need without a NAT gateway. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "secretsmanager"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "secretsmanager", "kms"] as const;
 /** Gateway endpoints created when `gatewayEndpoints` is on (free of charge). */
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 const ANYWHERE = "0.0.0.0/0";
@@ -65,13 +65,15 @@ export interface NetworkProps {
    * @default "ALL"
    */
   readonly flowLogTrafficType?: string;
+  /** KMS key the flow log group is encrypted with. @default - CloudWatch Logs' own encryption */
+  readonly flowLogKmsKeyArn?: string;
   /**
    * S3 and DynamoDB gateway endpoints on the app route tables.
    * @default true
    */
   readonly gatewayEndpoints?: boolean;
   /**
-   * Interface endpoints (ECR, CloudWatch Logs, SSM, Secrets Manager) in the app subnets.
+   * Interface endpoints (ECR, CloudWatch Logs, SSM, Secrets Manager, KMS) in the app subnets.
    * @default false
    */
   readonly interfaceEndpoints?: boolean;
@@ -261,6 +263,7 @@ export class Network extends Construct {
     const group = new CloudwatchLogGroup(this, "FlowLogGroup", {
       name: `/vpc/${props.namePrefix}/flow-logs`,
       retentionInDays: retentionDays,
+      kmsKeyId: props.flowLogKmsKeyArn,
     });
     const trust = new DataAwsIamPolicyDocument(this, "FlowLogTrust", {
       statement: [

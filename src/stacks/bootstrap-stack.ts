@@ -59,7 +59,7 @@ export class BootstrapStack extends TerraformStack {
         bucketName: project.stateBucketName,
         lockTableArn: this.lockTable.table.arn,
         stateKey: ws.stateKey,
-        trustedPrincipals: project.stateAccessPrincipals,
+        trustedPrincipals: ws.statePrincipals,
       });
     }
 

@@ -20,6 +20,8 @@ export interface WorkloadProps {
   readonly project: ProjectConfig;
   readonly workspace: WorkspaceConfig;
   readonly network: Network;
+  /** The workspace's customer-managed key, for everything the workload encrypts. */
+  readonly dataKey: DataKey;
 }
 
 /** True when a service references the database (its endpoint parameters or its credentials), so needs its port. */
@@ -50,12 +52,7 @@ export class Workload extends Construct {
     const prefix = ws.namePrefix;
     const appSubnetIds = network.subnets.app.map((s) => s.id);
 
-    this.dataKey = new DataKey(this, "DataKey", {
-      alias: `${prefix}-data`,
-      description: `Encrypts ${prefix}'s database, secrets, parameters, logs, images and exec sessions`,
-      accountId: ws.accountId,
-      region: ws.region,
-    });
+    this.dataKey = props.dataKey;
     const kmsKeyArn = this.dataKey.key.arn;
 
     this.secrets = new AppSecrets(this, "Secrets", { project: project.project, workspace: ws.name, secrets: ws.secrets, kmsKeyArn });

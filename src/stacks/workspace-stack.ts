@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { ProjectConfig, WorkspaceConfig } from "../config";
+import { DataKey } from "../constructs/data-key";
 import { Network } from "../constructs/network";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
 import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
@@ -21,6 +22,7 @@ export interface WorkspaceStackProps {
  */
 export class WorkspaceStack extends TerraformStack {
   public readonly network: Network;
+  public readonly dataKey: DataKey;
   public readonly workload: Workload;
 
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
@@ -39,6 +41,14 @@ export class WorkspaceStack extends TerraformStack {
     const identity = new DataAwsCallerIdentity(this, "Identity");
     new TerraformOutput(this, "account_id", { value: identity.accountId, description: "Account the resources live in" });
 
+    this.dataKey = new DataKey(this, "DataKey", {
+      alias: `${ws.namePrefix}-data`,
+      description: `Encrypts ${ws.namePrefix}'s database, secrets, logs, images and exec sessions`,
+      accountId: ws.accountId,
+      region: ws.region,
+      protect: ws.production,
+    });
+
     const net = ws.network;
     this.network = new Network(this, "Network", {
       namePrefix: ws.namePrefix,
@@ -53,11 +63,12 @@ export class WorkspaceStack extends TerraformStack {
       flowLogs: net.flowLogs.enabled,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
+      flowLogKmsKeyArn: this.dataKey.key.arn,
       gatewayEndpoints: net.endpoints.gateway,
       interfaceEndpoints: net.endpoints.interface,
     });
 
-    this.workload = new Workload(this, "Workload", { project, workspace: ws, network: this.network });
+    this.workload = new Workload(this, "Workload", { project, workspace: ws, network: this.network, dataKey: this.dataKey });
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     for (const tier of SUBNET_TIERS) {
