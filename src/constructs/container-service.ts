@@ -42,11 +42,15 @@ export interface LoadBalancerAttachment {
 }
 
 export interface ContainerServiceProps {
+  /** Prefix of every name (`<prefix>-<service>`). */
   readonly namePrefix: string;
+  /** Region, for the awslogs driver and KMS conditions. */
   readonly region: string;
+  /** Account, for the ecs-tasks trust policy's confused-deputy guard. */
   readonly accountId: string;
   /** The service's settings from its environment file. */
   readonly service: ServiceConfig;
+  /** Cluster the service runs in. */
   readonly clusterArn: string;
   readonly clusterName: string;
   /** Capacity provider strategy for Fargate services. */
@@ -55,9 +59,11 @@ export interface ContainerServiceProps {
   readonly dependsOn?: ITerraformDependable[];
   /** EC2 capacity provider, for services with `capacity: "ec2"`. */
   readonly ec2CapacityProviderName?: string;
+  /** VPC of the service's security group and target group. */
   readonly vpcId: string;
   /** App-tier subnets the tasks run in. */
   readonly subnetIds: string[];
+  /** The service's ECR repository; the execution role may pull from it only. */
   readonly repositoryUrl: string;
   readonly repositoryArn: string;
   /**

@@ -14,36 +14,53 @@ export const DEFAULT_CA_CERT = "rds-ca-rsa2048-g1";
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
 
 export interface DatabaseProps {
+  /** Prefix of every name (`<prefix>-db`). */
   readonly namePrefix: string;
+  /** Project and workspace, for the SSM parameter paths. */
   readonly project: string;
   readonly workspace: string;
   readonly vpcId: string;
   /** Subnets of the database tier. */
   readonly subnetIds: string[];
   readonly engine: DatabaseEngine;
+  /** Major or major.minor version; minor upgrades are applied automatically. */
   readonly engineVersion: string;
   /** Parameter group family, e.g. `postgres16`. */
   readonly family: string;
+  /** The engine's port (5432 / 3306). */
   readonly port: number;
+  /** e.g. `db.t4g.micro`. */
   readonly instanceClass: string;
-  readonly allocatedStorageGb: number;
-  readonly maxAllocatedStorageGb: number;
-  readonly databaseName: string;
-  readonly masterUsername: string;
   /** KMS key for storage, the master user secret and Performance Insights. */
   readonly kmsKeyArn: string;
-  readonly multiAz: boolean;
-  readonly deletionProtection: boolean;
-  readonly backupRetentionDays: number;
-  readonly backupWindow: string;
-  readonly maintenanceWindow: string;
-  /** Keep a final snapshot on deletion. */
-  readonly finalSnapshot: boolean;
-  readonly performanceInsights: boolean;
-  /** Enhanced monitoring interval in seconds; 0 turns it off. */
-  readonly monitoringIntervalSeconds: number;
-  readonly slowQueryMs: number;
-  readonly logExports: string[];
+  /** @default 20 */
+  readonly allocatedStorageGb?: number;
+  /** Storage autoscaling ceiling. @default 100 */
+  readonly maxAllocatedStorageGb?: number;
+  /** @default "app" */
+  readonly databaseName?: string;
+  /** @default "app_admin" */
+  readonly masterUsername?: string;
+  /** @default false */
+  readonly multiAz?: boolean;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Days of automated backups. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** UTC. @default "03:00-04:00" */
+  readonly backupWindow?: string;
+  /** UTC. @default "sun:04:30-sun:05:30" */
+  readonly maintenanceWindow?: string;
+  /** Keep a final snapshot on deletion. @default true */
+  readonly finalSnapshot?: boolean;
+  /** @default false */
+  readonly performanceInsights?: boolean;
+  /** Enhanced monitoring interval in seconds; 0 turns it off. @default 0 */
+  readonly monitoringIntervalSeconds?: number;
+  /** Statements slower than this are logged. @default 500 */
+  readonly slowQueryMs?: number;
+  /** CloudWatch log exports. @default - the engine's error/general logs (postgresql+upgrade, error+slowquery) */
+  readonly logExports?: string[];
 }
 
 /**
@@ -63,6 +80,17 @@ export class Database extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const name = `${props.namePrefix}-db`;
+    const allocatedStorageGb = props.allocatedStorageGb ?? 20;
+    const maxAllocatedStorageGb = props.maxAllocatedStorageGb ?? 100;
+    const databaseName = props.databaseName ?? "app";
+    const masterUsername = props.masterUsername ?? "app_admin";
+    const multiAz = props.multiAz ?? false;
+    const deletionProtection = props.deletionProtection ?? true;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const finalSnapshot = props.finalSnapshot ?? true;
+    const performanceInsights = props.performanceInsights ?? false;
+    const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 0;
+    const logExports = props.logExports ?? (props.engine === "postgres" ? ["postgresql", "upgrade"] : ["error", "slowquery"]);
 
     const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
       name,
@@ -80,12 +108,12 @@ export class Database extends Construct {
       name: `${name}-${props.family.replace(".", "-")}`,
       family: props.family,
       description: `TLS only and slow query logging for ${name}`,
-      parameter: tlsAndSlowQueryParameters(props.engine, props.slowQueryMs),
+      parameter: tlsAndSlowQueryParameters(props.engine, props.slowQueryMs ?? 500),
       lifecycle: { createBeforeDestroy: true },
     });
 
     let monitoringRole: IamRole | undefined;
-    if (props.monitoringIntervalSeconds > 0) {
+    if (monitoringIntervalSeconds > 0) {
       const trust = new DataAwsIamPolicyDocument(this, "MonitoringTrust", {
         statement: [
           {
@@ -113,12 +141,12 @@ export class Database extends Construct {
       autoMinorVersionUpgrade: true,
       instanceClass: props.instanceClass,
       storageType: "gp3",
-      allocatedStorage: props.allocatedStorageGb,
-      maxAllocatedStorage: props.maxAllocatedStorageGb,
+      allocatedStorage: allocatedStorageGb,
+      maxAllocatedStorage: maxAllocatedStorageGb,
       storageEncrypted: true,
       kmsKeyId: props.kmsKeyArn,
-      dbName: props.databaseName,
-      username: props.masterUsername,
+      dbName: databaseName,
+      username: masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
       port: props.port,
@@ -127,20 +155,20 @@ export class Database extends Construct {
       publiclyAccessible: false,
       parameterGroupName: this.parameterGroup.name,
       caCertIdentifier: DEFAULT_CA_CERT,
-      multiAz: props.multiAz,
-      deletionProtection: props.deletionProtection,
-      backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: props.backupWindow,
-      maintenanceWindow: props.maintenanceWindow,
+      multiAz,
+      deletionProtection,
+      backupRetentionPeriod: backupRetentionDays,
+      backupWindow: props.backupWindow ?? "03:00-04:00",
+      maintenanceWindow: props.maintenanceWindow ?? "sun:04:30-sun:05:30",
       copyTagsToSnapshot: true,
-      skipFinalSnapshot: !props.finalSnapshot,
-      finalSnapshotIdentifier: props.finalSnapshot ? `${name}-final` : undefined,
-      performanceInsightsEnabled: props.performanceInsights,
-      performanceInsightsKmsKeyId: props.performanceInsights ? props.kmsKeyArn : undefined,
-      performanceInsightsRetentionPeriod: props.performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
-      monitoringInterval: props.monitoringIntervalSeconds,
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? `${name}-final` : undefined,
+      performanceInsightsEnabled: performanceInsights,
+      performanceInsightsKmsKeyId: performanceInsights ? props.kmsKeyArn : undefined,
+      performanceInsightsRetentionPeriod: performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
+      monitoringInterval: monitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole?.arn,
-      enabledCloudwatchLogsExports: props.logExports,
+      enabledCloudwatchLogsExports: logExports,
       applyImmediately: false,
       tags: { Name: name },
     });
@@ -153,7 +181,7 @@ export class Database extends Construct {
       values: {
         HOST: this.instance.address,
         PORT: String(props.port),
-        NAME: props.databaseName,
+        NAME: databaseName,
         ENGINE: props.engine,
       },
     });
