@@ -17,7 +17,7 @@ Runs, in order: tsc --noEmit; the unit tests (jest project "unit"); the tests of
 fixes (tools/moto/test_server.py); the end-to-end deploy to the emulator (jest project "e2e").
 Ends with one line "tests: N passed, M failed".
 
-  --no-e2e   skip the end-to-end deploy (about two minutes)
+  --no-e2e   skip the end-to-end deploys to the emulator (about five minutes)
 
 Exit codes: 0 all passed; 1 a test or the type check failed; 2 usage error or a required tool
 (terraform, python3 with moto) is missing.`;
