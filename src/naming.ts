@@ -28,6 +28,14 @@ export function serviceName(namePrefix: string, service: string): string {
   return `${namePrefix}-${service}`;
 }
 
+/**
+ * Target group of a service: its name carries the port, so a port change creates the new group before the old one
+ * is destroyed (a fixed name would have to be destroyed first, which AWS refuses while the listener rule uses it).
+ */
+export function targetGroupName(namePrefix: string, service: string, port: number): string {
+  return `${namePrefix}-${service}-${port}`;
+}
+
 /** Task definition family of a service's one-off migration task. */
 export function migrationFamily(namePrefix: string, service: string): string {
   return `${namePrefix}-${service}-migrate`;

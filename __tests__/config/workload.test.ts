@@ -161,7 +161,7 @@ describe("validateWorkspace rejects services", () => {
     expect(check).toThrow(
       devIssue(
         "services[1].name",
-        /"acme-development-sandbox-api-gateway" is longer than the 32 characters AWS allows for a target group name; shorten the service name or namePrefix$/,
+        /"acme-development-sandbox-api-gateway-8080" \(the target group name: prefix, service, port\) is longer than the 32 characters AWS allows; shorten the service name or namePrefix$/,
       ),
     );
   });
@@ -579,7 +579,7 @@ describe("validateWorkspace accepts", () => {
   // far more than 32 characters.
   test("an internal service whose <namePrefix>-<name> is longer than 32 characters", () => {
     const check = dev((ws) => {
-      ws.namePrefix = "acme-development-sandbox";
+      ws.namePrefix = "acme-development-sbx"; // public web-3000 and api-8080 groups still fit
       ws.services.push({ name: "background-jobs", port: 9000, public: false });
     });
     expect(check).not.toThrow();
@@ -587,11 +587,11 @@ describe("validateWorkspace accepts", () => {
 
   test("a target group name of exactly 32 characters", () => {
     const check = dev((ws) => {
-      ws.namePrefix = "acme-development-sandbox";
-      ws.services[1].name = "gateway";
-      ws.secrets[1].readers = ["gateway"];
+      ws.namePrefix = "acme-development-sbx"; // + "-router-8080" = 32
+      ws.services[1].name = "router";
+      ws.secrets[1].readers = ["router"];
     });
-    expect(check().services[1].name).toBe("gateway");
+    expect(check().services[1].name).toBe("router");
   });
 
   test('capacity "ec2" when the cluster has EC2 capacity', () => {

@@ -321,8 +321,14 @@ describe("ContainerService load balancing", () => {
   const ruleFor = (name: string) =>
     resourcesOf(dev, "aws_lb_listener_rule").find((r) => refTarget((r.action as { target_group_arn: string }[])[0].target_group_arn) === targetGroup(name))!;
 
+  test("names each target group after its service and port, and replaces it create-before-destroy", () => {
+    // A port change then creates the new group first; AWS refuses to delete one a listener rule still uses.
+    expect(configAt(dev, targetGroup("acme-dev-web-3000")).lifecycle).toEqual({ create_before_destroy: true });
+    expect(configAt(dev, targetGroup("acme-dev-api-8080")).port).toBe(8080);
+  });
+
   test("registers tasks by IP with the configured health check and deregistration delay", () => {
-    expect(configAt(dev, targetGroup("acme-dev-api"))).toMatchObject({
+    expect(configAt(dev, targetGroup("acme-dev-api-8080"))).toMatchObject({
       target_type: "ip",
       port: 8080,
       protocol: "HTTP",
@@ -333,21 +339,21 @@ describe("ContainerService load balancing", () => {
 
   test("the ECS service registers its container and port with its target group", () => {
     expect(serviceNamed(dev, "acme-dev-api").load_balancer).toEqual([
-      { target_group_arn: ref(targetGroup("acme-dev-api"), "arn"), container_name: "api", container_port: 8080 },
+      { target_group_arn: ref(targetGroup("acme-dev-api-8080"), "arn"), container_name: "api", container_port: 8080 },
     ]);
   });
 
   test("api's listener rule on the HTTPS listener matches its host and /api/* at priority 10", () => {
-    expect(ruleFor("acme-dev-api")).toMatchObject({
+    expect(ruleFor("acme-dev-api-8080")).toMatchObject({
       listener_arn: ref(httpsListener, "arn"),
       priority: 10,
       condition: [{ host_header: { values: ["app.dev.acme.example.com"] } }, { path_pattern: { values: ["/api/*"] } }],
-      action: [{ type: "forward", target_group_arn: ref(targetGroup("acme-dev-api"), "arn") }],
+      action: [{ type: "forward", target_group_arn: ref(targetGroup("acme-dev-api-8080"), "arn") }],
     });
   });
 
   test("web's listener rule on the HTTPS listener matches its host alone at priority 100", () => {
-    expect(ruleFor("acme-dev-web")).toMatchObject({
+    expect(ruleFor("acme-dev-web-3000")).toMatchObject({
       listener_arn: ref(httpsListener, "arn"),
       priority: 100,
       condition: [{ host_header: { values: ["app.dev.acme.example.com"] } }],
@@ -388,7 +394,7 @@ describe("ContainerService autoscaling", () => {
     expect(requests[0].target_tracking_scaling_policy_configuration).toMatchObject({
       target_value: 1000,
       predefined_metric_specification: {
-        resource_label: `${ref(lb, "arn_suffix")}/${ref(addressWith(dev, "aws_lb_target_group", "name", "acme-dev-api"), "arn_suffix")}`,
+        resource_label: `${ref(lb, "arn_suffix")}/${ref(addressWith(dev, "aws_lb_target_group", "name", "acme-dev-api-8080"), "arn_suffix")}`,
       },
     });
   });

@@ -8,6 +8,7 @@ import {
   ServiceSettings,
   WorkspaceSettings,
 } from "./schema";
+import { targetGroupName } from "../naming";
 
 /**
  * Checks and defaults for what runs in a workspace (services, secrets, database), which need several fields at once.
@@ -23,7 +24,7 @@ export interface Issue {
 export const DATABASE_PARAMETERS = ["HOST", "PORT", "NAME", "ENGINE"] as const;
 /** Parameter each service gets for its deployed image tag (written by the deploy step). */
 export const IMAGE_TAG_PARAMETER = "IMAGE_TAG";
-/** Target group names are limited to 32 characters and are `<namePrefix>-<service>`. */
+/** Target group names are limited to 32 characters and are `<namePrefix>-<service>-<port>`. */
 export const MAX_TARGET_GROUP_NAME = 32;
 export const MIN_BACKUP_RETENTION_DAYS = 1;
 /** Service names that would collide with the names of other components (parameter paths, log groups, roles). */
@@ -110,10 +111,11 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
         message: `"${svc.name}" is reserved: its names would collide with ${RESERVED_SERVICE_NAMES[svc.name]}; choose another name`,
       });
     }
-    if (svc.public && `${namePrefix}-${svc.name}`.length > MAX_TARGET_GROUP_NAME) {
+    const groupName = targetGroupName(namePrefix, svc.name, svc.port);
+    if (svc.public && groupName.length > MAX_TARGET_GROUP_NAME) {
       issues.push({
         field: at(i, "name"),
-        message: `"${namePrefix}-${svc.name}" is longer than the ${MAX_TARGET_GROUP_NAME} characters AWS allows for a target group name; shorten the service name or namePrefix`,
+        message: `"${groupName}" (the target group name: prefix, service, port) is longer than the ${MAX_TARGET_GROUP_NAME} characters AWS allows; shorten the service name or namePrefix`,
       });
     }
 

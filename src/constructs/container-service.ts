@@ -15,7 +15,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { allowHttpsOut } from "./security-group-link";
 import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
 import type { ServiceConfig } from "../config/workload";
-import { migrationFamily, serviceName } from "../naming";
+import { migrationFamily, serviceName, targetGroupName } from "../naming";
 
 /** Seconds autoscaling waits after scaling out / in before the next step. */
 export const SCALE_OUT_COOLDOWN_SECONDS = 60;
@@ -209,7 +209,7 @@ export class ContainerService extends Construct {
 
     if (props.loadBalancer) {
       this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-        name,
+        name: targetGroupName(props.namePrefix, svc.name, svc.port),
         port: svc.port,
         protocol: "HTTP",
         targetType: "ip",
@@ -225,6 +225,7 @@ export class ContainerService extends Construct {
           unhealthyThreshold: 3,
         },
         tags: { Name: name },
+        lifecycle: { createBeforeDestroy: true },
       });
       const conditions: LbListenerRuleCondition[] = [];
       if (svc.hosts.length > 0) conditions.push({ hostHeader: { values: svc.hosts } });
