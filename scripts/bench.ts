@@ -10,7 +10,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { loadEnvironments } from "../src/config";
 import { PROJECT_ROOT } from "./lib/paths";
-import { run } from "./lib/process";
+import { synthesizeInto } from "./lib/local-deploy";
 
 const USAGE = `Usage: npm run bench -- [--runs N]
 
@@ -50,10 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const outdir = path.join(os.tmpdir(), `cdktf-bench-${process.pid}`);
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    await run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
-    });
+    await synthesizeInto(outdir);
     synth.push(performance.now() - started);
   }
   console.log(`synth all stacks (fresh process): ${stats(synth)}`);

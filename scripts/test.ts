@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { requireMoto } from "./lib/moto";
-import { LOCAL_DIR, PROJECT_ROOT } from "./lib/paths";
+import { bin, LOCAL_DIR, PROJECT_ROOT } from "./lib/paths";
 import { CommandError, run } from "./lib/process";
 import { requireTerraform, ToolMissingError } from "./lib/terraform";
 
@@ -30,7 +30,7 @@ interface Tally {
 async function jest(project: string, extra: string[], tally: Tally): Promise<boolean> {
   const report = path.join(LOCAL_DIR, `jest-${project}.json`);
   fs.rmSync(report, { force: true });
-  const ok = await step(`jest (${project})`, path.join(PROJECT_ROOT, "node_modules", ".bin", "jest"), [
+  const ok = await step(`jest (${project})`, bin("jest"), [
     "--selectProjects",
     project,
     "--json",
@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
 
   const tally: Tally = { passed: 0, failed: 0 };
   const results: [string, boolean][] = [];
-  results.push(["type check", await step("tsc --noEmit", path.join(PROJECT_ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."])]);
+  results.push(["type check", await step("tsc --noEmit", bin("tsc"), ["--noEmit", "-p", "."])]);
   results.push(["unit", await jest("unit", [], tally)]);
 
   let ranPython = 0;

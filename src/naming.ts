@@ -4,6 +4,11 @@
  * two can never disagree.
  */
 
+/** ARN of a role in an account (the deploy and state roles the stacks and scripts assume). */
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
 /** `/<project>/<workspace>/<component>/<NAME>`: the SSM parameter path scheme. */
 export function parameterPath(project: string, workspace: string, component: string, name: string): string {
   return `/${project}/${workspace}/${component}/${name}`;

@@ -1,25 +1,13 @@
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
+import { roleArn } from "../src/naming";
+import { assumeRoleCredentials, AwsCredentials } from "../scripts/lib/aws";
 
-export interface AwsCredentialIdentity {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-/** Client settings for the emulator, as a given account (through an assumed role, as Terraform does). */
-export async function credentialsFor(endpoint: string, region: string, accountId: string, roleName: string): Promise<AwsCredentialIdentity> {
+/** Credentials in one account of the emulator, through an assumed role, as Terraform and the scripts get them. */
+export function credentialsFor(endpoint: string, region: string, accountId: string, roleName: string): Promise<AwsCredentials> {
   const sts = new STSClient({ endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: "e2e-check" }),
-  );
-  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error("AssumeRole returned no credentials");
-  return {
-    accessKeyId: Credentials.AccessKeyId,
-    secretAccessKey: Credentials.SecretAccessKey,
-    sessionToken: Credentials.SessionToken,
-  };
+  return assumeRoleCredentials(sts, { roleArn: roleArn(accountId, roleName), sessionName: "e2e-check" });
 }
 
-export function clientConfig(endpoint: string, region: string, credentials: AwsCredentialIdentity) {
+export function clientConfig(endpoint: string, region: string, credentials: AwsCredentials) {
   return { endpoint, region, credentials, forcePathStyle: true };
 }

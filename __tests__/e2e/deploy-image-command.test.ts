@@ -3,14 +3,15 @@
  * stack creates it (with the service's initialImageTag), then the real command runs as a child process with the
  * emulator's environment and the parameter is read back in the dev account.
  */
-import { spawn } from "child_process";
 import * as path from "path";
 import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../../src/config";
 import { imageTagParameter } from "../../src/naming";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { RunResult } from "../../scripts/lib/process";
 import { clientConfig, credentialsFor } from "../../test/aws";
+import { runScript } from "../../test/cli";
 
 jest.setTimeout(5 * 60 * 1000);
 
@@ -22,27 +23,9 @@ const API_PARAMETER = imageTagParameter(project.project, dev.name, "api");
 let server: MotoServer;
 let devSsm: SSMClient;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the real command as a person would, with the emulator's environment. */
-function deployImage(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["scripts/deploy-image.ts", ...args], {
-      cwd: PROJECT_ROOT,
-      env: emulatorEnv(server.endpoint, region),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function deployImage(args: string[]): Promise<RunResult> {
+  return runScript("scripts/deploy-image.ts", args, emulatorEnv(server.endpoint, region));
 }
 
 async function parameter(name: string): Promise<{ value?: string; version?: number }> {
@@ -63,7 +46,7 @@ afterAll(async () => {
 });
 
 describe("npm run deploy-image -- dev api <tag>", () => {
-  let run: Run;
+  let run: RunResult;
 
   beforeAll(async () => {
     run = await deployImage(["dev", "api", "2024.06.01-abc123"]);

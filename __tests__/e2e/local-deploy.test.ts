@@ -24,9 +24,9 @@ import { loadEnvironments } from "../../src/config";
 import { deployBootstrapAndWorkspace, LocalDeployResult, synthesize } from "../../scripts/lib/local-deploy";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
-import { run } from "../../scripts/lib/process";
 import { terraform } from "../../scripts/lib/terraform";
 import { clientConfig, credentialsFor } from "../../test/aws";
+import { runScript } from "../../test/cli";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -216,15 +216,14 @@ describe("local deploy of bootstrap and dev", () => {
   });
 
   test("npm run secrets fills the deployed stack's secrets, and npm run task runs api's migration in its network", async () => {
-    const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
     const env = { ...emulatorEnv(server.endpoint, region), SECRET_STRIPE_API_KEY: "sk_test_e2e_0123456789" };
-    const secrets = await run(tsx, ["scripts/secrets.ts", "dev"], { cwd: PROJECT_ROOT, env, okCodes: [0, 1] });
+    const secrets = await runScript("scripts/secrets.ts", ["dev"], env);
     expect({ code: secrets.code, out: secrets.stdout }).toEqual({ code: 0, out: expect.stringContaining("web-session-key") });
     expect(`${secrets.stdout}${secrets.stderr}`).not.toContain("sk_test_e2e_0123456789");
     const value = await devSecrets.send(new GetSecretValueCommand({ SecretId: "acme/dev/stripe-api-key" }));
     expect(value.SecretString).toBe("sk_test_e2e_0123456789");
 
-    const task = await run(tsx, ["scripts/task.ts", "dev", "api", "migrate", "--timeout", "120"], { cwd: PROJECT_ROOT, env, okCodes: [0, 1, 3, 4] });
+    const task = await runScript("scripts/task.ts", ["dev", "api", "migrate", "--timeout", "120"], env);
     expect({ code: task.code, out: task.stdout, err: task.stderr.slice(-2000) }).toMatchObject({ code: 0 });
     const appSubnets = (result.workspace.outputs.app_subnet_ids as string[]) ?? [];
     const taskArn = /^Started (arn:aws:ecs:\S+)$/m.exec(task.stdout)?.[1];

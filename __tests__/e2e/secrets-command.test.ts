@@ -3,7 +3,6 @@
  * create them (no value), then the real command fills, keeps and rotates their values, run as a child process with
  * the emulator's environment. Every line it prints is kept and, at the end, checked for every value it wrote.
  */
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as path from "path";
 import {
@@ -19,7 +18,9 @@ import { clusterName, secretName, serviceName } from "../../src/naming";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { ALPHABETS, fillSecrets } from "../../scripts/lib/secrets";
+import { RunResult } from "../../scripts/lib/process";
 import { credentialsFor } from "../../test/aws";
+import { runScript } from "../../test/cli";
 
 jest.setTimeout(5 * 60 * 1000);
 
@@ -40,32 +41,13 @@ let prodSm: SecretsManagerClient;
 const printed: string[] = [];
 const values = new Set<string>([stripeValue, rotatedStripeValue]);
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real command as a person would, with the emulator's environment. */
-function secrets(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+/** Runs the real command as a person would, with the emulator's environment; keeps what it printed. */
+async function secrets(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
   const env = { ...emulatorEnv(server.endpoint, region), ...extraEnv };
   if (!(STRIPE_VAR in extraEnv)) delete env[STRIPE_VAR];
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["scripts/secrets.ts", ...args], {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      printed.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const result = await runScript("scripts/secrets.ts", args, env);
+  printed.push(result.stdout, result.stderr);
+  return result;
 }
 
 const idOf = (secret: SecretConfig, ws: WorkspaceConfig = dev) => secretName(project.project, ws.name, secret.name);

@@ -21,7 +21,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawn } from "child_process";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -47,7 +46,9 @@ import { loadEnvironments, WorkspaceConfig } from "../../src/config";
 import { clusterName, imageTagParameter, migrationFamily, serviceName } from "../../src/naming";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { RunResult } from "../../scripts/lib/process";
 import { clientConfig, credentialsFor } from "../../test/aws";
+import { runScript } from "../../test/cli";
 
 jest.setTimeout(5 * 60 * 1000);
 
@@ -75,28 +76,9 @@ interface Network {
 let devNetwork: Network;
 let migrationTaskDefinitionArn: string;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Starts the real command as a person would, with the emulator's environment. */
-function startTask(args: string[]): { done: Promise<Run> } {
-  const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["scripts/task.ts", ...args], {
-    cwd: PROJECT_ROOT,
-    env: emulatorEnv(server.endpoint, region),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-  return { done };
+function startTask(args: string[]): { done: Promise<RunResult> } {
+  return { done: runScript("scripts/task.ts", args, emulatorEnv(server.endpoint, region)) };
 }
 
 const task = (args: string[]) => startTask(args).done;
@@ -251,7 +233,7 @@ afterAll(async () => {
 });
 
 describe("npm run task -- dev api migrate (the task stops on its own)", () => {
-  let run: Run;
+  let run: RunResult;
   let taskArn: string;
   let requests: { target: string; body: Record<string, unknown> }[];
 
@@ -344,7 +326,7 @@ describe("npm run task -- dev api migrate (the task is stopped while the command
 });
 
 describe("npm run task -- dev api migrate --timeout 2 (the task never stops)", () => {
-  let run: Run;
+  let run: RunResult;
   let arn: string;
   let statusAfterwards: string | undefined;
 

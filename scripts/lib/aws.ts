@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { WorkspaceConfig } from "../../src/config";
+import { roleArn } from "../../src/naming";
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -22,22 +23,20 @@ export async function workspaceClientConfig(
   options: { assumeRole: boolean; sessionName: string },
 ): Promise<AwsClientConfig> {
   if (!options.assumeRole) return { region: workspace.region };
-  const sts = new STSClient({ region: workspace.region });
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${workspace.accountId}:role/${workspace.deployRoleName}`,
-      RoleSessionName: options.sessionName,
-    }),
-  );
-  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
-    throw new Error(`assuming ${workspace.deployRoleName} in ${workspace.accountId} returned no credentials`);
-  }
+  const credentials = await assumeRoleCredentials(new STSClient({ region: workspace.region }), {
+    roleArn: roleArn(workspace.accountId, workspace.deployRoleName),
+    sessionName: options.sessionName,
+  });
+  return { region: workspace.region, credentials };
+}
+
+/** Temporary credentials of a role, through the given STS client (whose own credentials must be allowed to assume it). */
+export async function assumeRoleCredentials(sts: STSClient, role: { roleArn: string; sessionName: string }): Promise<AwsCredentials> {
+  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: role.sessionName }));
+  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error(`assuming ${role.roleArn} returned no credentials`);
   return {
-    region: workspace.region,
-    credentials: {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-    },
+    accessKeyId: Credentials.AccessKeyId,
+    secretAccessKey: Credentials.SecretAccessKey,
+    sessionToken: Credentials.SessionToken,
   };
 }

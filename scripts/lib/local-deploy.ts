@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "./paths";
+import { bin, PROJECT_ROOT } from "./paths";
 import { run } from "./process";
 import { terraform } from "./terraform";
 
@@ -33,11 +33,13 @@ export async function synthesize(options: DeployOptions): Promise<string> {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(options.workDir, { recursive: true });
   options.log("==> synth: main.ts");
-  await run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
-    cwd: PROJECT_ROOT,
-    env: { ...options.env, CDKTF_OUTDIR: outdir },
-  });
+  await synthesizeInto(outdir, options.env);
   return outdir;
+}
+
+/** Runs the project's entry point in a fresh process, writing every stack to `outdir` (as `cdktf synth` does). */
+export async function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await run(bin("tsx"), ["main.ts"], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir } });
 }
 
 /**

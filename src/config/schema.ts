@@ -69,6 +69,11 @@ const label = (what: string, maxLength: number) =>
     }
   }), `a ${what}: at most ${maxLength} lowercase letters, digits and hyphens, starting with a letter, e.g. "acme"`);
 
+/** An IAM principal ARN (account root, role or user), for trust policies. */
+const principalArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, {
+  error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:root" or "arn:aws:iam::123456789012:role/ci"',
+});
+
 const cidrBlock = hinted(z.string().check((ctx) => {
   if (!parseCidr(ctx.value)) {
     ctx.issues.push({
@@ -150,13 +155,7 @@ export const projectSchema = z.strictObject({
    * IAM principals (ARNs) allowed to assume the per-workspace state roles in the master account.
    * @default - the master account itself (`arn:aws:iam::<masterAccountId>:root`), so its IAM policies decide
    */
-  stateAccessPrincipals: z
-    .array(
-      z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, {
-        error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:root" or "arn:aws:iam::123456789012:role/ci"',
-      }),
-    )
-    .optional(),
+  stateAccessPrincipals: z.array(principalArn).optional(),
   /** Tags on every bootstrap resource, merged under the project's own. @default {} */
   tags: tags.default({}),
 });
@@ -547,10 +546,7 @@ export const workspaceSchema = z.strictObject({
    * Principals (ARNs) allowed to assume this workspace's state role in the master account, e.g. only the dev CI role
    * for dev. @default - the project's stateAccessPrincipals
    */
-  statePrincipals: z
-    .array(z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, { error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:role/ci-dev"' }))
-    .min(1)
-    .optional(),
+  statePrincipals: z.array(principalArn).min(1).optional(),
   /** Prefix of every resource name. @default "<project>-<name>" */
   namePrefix: label("name prefix", 24).optional(),
   /** Extra tags on every resource of this workspace (merged under project, environment and managed-by). @default {} */

@@ -4,7 +4,8 @@ import { ProjectConfig, WorkspaceConfig } from "../config";
 import { LockTable } from "../constructs/lock-table";
 import { StateAccessRole } from "../constructs/state-access-role";
 import { StateBucket } from "../constructs/state-bucket";
-import { accountProvider, MANAGED_BY, roleArn, stateRoleName, useStateBackend } from "./shared";
+import { roleArn } from "../naming";
+import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
 
 /** Key of the bootstrap stack's own state once it lives in the bucket (`backend: "s3"`). */
 export const BOOTSTRAP_STATE_KEY = "bootstrap/terraform.tfstate";

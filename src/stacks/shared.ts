@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ProjectConfig } from "../config";
+import { roleArn } from "../naming";
 
 /** Value of the `ManagedBy` tag on everything this project creates. */
 export const MANAGED_BY = "cdktf";
@@ -11,9 +12,6 @@ export function stateRoleName(project: ProjectConfig, workspace: string): string
   return `${project.project}-tfstate-${workspace}`;
 }
 
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
 
 export interface AccountProviderProps {
   readonly region: string;
