@@ -74,7 +74,13 @@ const prod: WorkspaceInput = {
     },
   ],
   secrets: [
-    { name: "web-session-key", description: "Signs the web front end's session cookies", readers: ["web"], source: "generated", length: 64 },
+    {
+      name: "web-session-key",
+      description: "Signs the web front end's session cookies",
+      readers: ["web"],
+      source: "generated",
+      length: 64,
+    },
     { name: "stripe-api-key", description: "Stripe API key (live mode)", readers: ["api"], source: "provided" },
   ],
   database: {

@@ -32,7 +32,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const runsIndex = argv.indexOf("--runs");
   const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1 || argv.some((a, i) => a.startsWith("-") && a !== "--runs" && i !== runsIndex + 1)) {
+  if (
+    !Number.isInteger(runs) ||
+    runs < 1 ||
+    argv.some((a, i) => a.startsWith("-") && a !== "--runs" && i !== runsIndex + 1)
+  ) {
     console.error(USAGE);
     return 2;
   }

@@ -68,7 +68,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const parameter = imageTagParameter(project.project, workspace.name, service);
-  const config = await workspaceClientConfig(workspace, { assumeRole: !argv.includes("--no-assume-role"), sessionName: "npm-deploy-image" });
+  const config = await workspaceClientConfig(workspace, {
+    assumeRole: !argv.includes("--no-assume-role"),
+    sessionName: "npm-deploy-image",
+  });
   const ssm = new SSMClient(config);
   console.log(`${parameter} in ${workspace.name} (account ${workspace.accountId}, ${workspace.region})`);
   const old = await readImageTag(ssm, parameter);
@@ -88,9 +91,13 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log("");
   console.log(`Next: npx cdktf deploy ${workspace.name}`);
-  console.log(`  The stack reads the parameter, so that apply rolls ${service} to the tag ${tag}; a later plan keeps it.`);
+  console.log(
+    `  The stack reads the parameter, so that apply rolls ${service} to the tag ${tag}; a later plan keeps it.`,
+  );
   if (workspace.services.find((s) => s.name === service)?.migration) {
-    console.log(`  The migration task definition gets the tag too; run it with: npm run task -- ${workspace.name} ${service} migrate`);
+    console.log(
+      `  The migration task definition gets the tag too; run it with: npm run task -- ${workspace.name} ${service} migrate`,
+    );
   }
   return 0;
 }

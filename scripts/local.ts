@@ -70,7 +70,10 @@ async function main(argv: string[]): Promise<number> {
     });
     console.log("");
     report(result.bootstrap, `master account ${project.masterAccountId}`);
-    report(result.workspace, `${workspaceName} account ${workspace.accountId}, state in s3://${project.stateBucketName}/${workspace.stateKey}`);
+    report(
+      result.workspace,
+      `${workspaceName} account ${workspace.accountId}, state in s3://${project.stateBucketName}/${workspace.stateKey}`,
+    );
     const clean = result.bootstrap.secondPlanEmpty && result.workspace.secondPlanEmpty;
     console.log(clean ? "Both second plans are empty: no drift." : "A second plan wanted changes (see above).");
     return clean ? 0 : 3;

@@ -114,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
       log: console.log,
       onStarted: (taskArn) => {
         interrupted = () => {
-          console.error(`\nInterrupted; the task keeps running. Stop it with: ${stopHint(oneOff.cluster, taskArn, workspace.region)}`);
+          console.error(
+            `\nInterrupted; the task keeps running. Stop it with: ${stopHint(oneOff.cluster, taskArn, workspace.region)}`,
+          );
           process.exit(130);
         };
         process.once("SIGINT", interrupted);

@@ -13,7 +13,7 @@ import { requireTerraform, ToolMissingError } from "./lib/terraform";
 
 const USAGE = `Usage: npm test -- [--no-e2e]
 
-Runs, in order: tsc --noEmit; the unit tests (jest project "unit"); the tests of the moto
+Runs, in order: tsc --noEmit; eslint; prettier --check; the unit tests (jest project "unit"); the tests of the moto
 fixes (tools/moto/test_server.py); the end-to-end deploy to the emulator (jest project "e2e").
 Ends with one line "tests: N passed, M failed".
 
@@ -89,16 +89,23 @@ async function main(argv: string[]): Promise<number> {
   const tally: Tally = { passed: 0, failed: 0 };
   const results: [string, boolean][] = [];
   results.push(["type check", await step("tsc --noEmit", bin("tsc"), ["--noEmit", "-p", "."])]);
+  results.push(["lint", await step("eslint", bin("eslint"), ["."])]);
+  results.push(["format", await step("prettier --check", bin("prettier"), ["--check", "."])]);
   results.push(["unit", await jest("unit", [], tally)]);
 
   let ranPython = 0;
   let failedPython = 0;
-  const pythonOk = await step("emulator fixes (unittest)", python, ["-m", "unittest", "discover", "-s", "tools/moto", "-p", "test_*.py"], (line) => {
-    const ran = /^Ran (\d+) tests?/.exec(line);
-    if (ran) ranPython = Number(ran[1]);
-    const failed = /^FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?/.exec(line);
-    if (failed) failedPython = Number(failed[1] ?? 0) + Number(failed[2] ?? 0);
-  });
+  const pythonOk = await step(
+    "emulator fixes (unittest)",
+    python,
+    ["-m", "unittest", "discover", "-s", "tools/moto", "-p", "test_*.py"],
+    (line) => {
+      const ran = /^Ran (\d+) tests?/.exec(line);
+      if (ran) ranPython = Number(ran[1]);
+      const failed = /^FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?/.exec(line);
+      if (failed) failedPython = Number(failed[1] ?? 0) + Number(failed[2] ?? 0);
+    },
+  );
   tally.passed += ranPython - failedPython;
   tally.failed += pythonOk ? failedPython : Math.max(failedPython, 1);
   results.push(["emulator fixes", pythonOk && ranPython > 0]);

@@ -3,7 +3,12 @@ import { roleArn } from "../src/naming";
 import { assumeRoleCredentials, AwsCredentials } from "../scripts/lib/aws";
 
 /** Credentials in one account of the emulator, through an assumed role, as Terraform and the scripts get them. */
-export function credentialsFor(endpoint: string, region: string, accountId: string, roleName: string): Promise<AwsCredentials> {
+export function credentialsFor(
+  endpoint: string,
+  region: string,
+  accountId: string,
+  roleName: string,
+): Promise<AwsCredentials> {
   const sts = new STSClient({ endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
   return assumeRoleCredentials(sts, { roleArn: roleArn(accountId, roleName), sessionName: "e2e-check" });
 }

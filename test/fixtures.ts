@@ -3,7 +3,14 @@
 import bootstrap from "../environments/bootstrap";
 import dev from "../environments/dev";
 import prod from "../environments/prod";
-import { ProjectConfig, ProjectInput, validateProject, validateWorkspace, WorkspaceConfig, WorkspaceInput } from "../src/config";
+import {
+  ProjectConfig,
+  ProjectInput,
+  validateProject,
+  validateWorkspace,
+  WorkspaceConfig,
+  WorkspaceInput,
+} from "../src/config";
 
 export const BOOTSTRAP_FILE = "environments/bootstrap.ts";
 export const DEV_FILE = "environments/dev.ts";
@@ -24,14 +31,13 @@ export function prodInput(): WorkspaceInput {
   return structuredClone(prod);
 }
 
-/**
- * The same value, typed loosely so a test can put in what the input types forbid (a number for a string, an unknown
- * field). It is the object passed in, not a copy.
- */
+/** An input typed loosely, so a test can put in what the input types forbid (a number for a string, an unknown field). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function loose(value: object): Record<string, any> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return value as Record<string, any>;
+export type Loose = Record<string, any>;
+
+/** The same value, typed {@link Loose}. It is the object passed in, not a copy. */
+export function loose(value: object): Loose {
+  return value as Loose;
 }
 
 /** The real bootstrap file, validated. */
@@ -48,11 +54,7 @@ export function workspaceConfig(input: unknown, file: string): WorkspaceConfig {
  * A thunk that validates a changed copy of environments/dev.ts or prod.ts, for `expect(...).toThrow(...)`. `change`
  * gets the copy typed loosely, so it can put in what the input types forbid.
  */
-export function validateChanged(
-  base: "dev" | "prod",
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  change: (ws: Record<string, any>) => void,
-): () => WorkspaceConfig {
+export function validateChanged(base: "dev" | "prod", change: (ws: Loose) => void): () => WorkspaceConfig {
   const input = base === "dev" ? devInput() : prodInput();
   change(loose(input));
   return () => workspaceConfig(input, base === "dev" ? DEV_FILE : PROD_FILE);
@@ -68,5 +70,8 @@ export function escapeRegExp(text: string): string {
  * pattern for that one line (it cannot run into the next issue; `$` in it means the end of the line).
  */
 export function configIssue(file: string, field: string, message: RegExp): RegExp {
-  return new RegExp(`^${escapeRegExp(file)} is not a valid configuration:\\n(?:  - .*\\n)*  - ${escapeRegExp(field)}: ${message.source}`, "m");
+  return new RegExp(
+    `^${escapeRegExp(file)} is not a valid configuration:\\n(?:  - .*\\n)*  - ${escapeRegExp(field)}: ${message.source}`,
+    "m",
+  );
 }

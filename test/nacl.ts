@@ -17,10 +17,17 @@ export interface NaclRule {
  */
 export function naclAllows(rules: NaclRule[], direction: "ingress" | "egress", peer: string, port: number): boolean {
   const peerCidr = mustParseCidr(peer.includes("/") ? peer : `${peer}/32`);
-  const ordered = rules.filter((r) => r.egress === (direction === "egress")).sort((a, b) => a.rule_number - b.rule_number);
+  const ordered = rules
+    .filter((r) => r.egress === (direction === "egress"))
+    .sort((a, b) => a.rule_number - b.rule_number);
   for (const rule of ordered) {
     const protocolMatches = rule.protocol === "tcp" || rule.protocol === "-1" || rule.protocol === "6";
-    if (protocolMatches && contains(mustParseCidr(rule.cidr_block), peerCidr) && port >= rule.from_port && port <= rule.to_port) {
+    if (
+      protocolMatches &&
+      contains(mustParseCidr(rule.cidr_block), peerCidr) &&
+      port >= rule.from_port &&
+      port <= rule.to_port
+    ) {
       return rule.rule_action === "allow";
     }
   }

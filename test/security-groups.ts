@@ -32,7 +32,8 @@ function target(ref: unknown): string {
   }
 }
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
 
 /** The rules of one direction of a security group. */
 export function rulesOf(parsed: Synthesized, groupAddress: string, direction: Direction): SecurityGroupRule[] {
@@ -67,7 +68,12 @@ export function rulesOf(parsed: Synthesized, groupAddress: string, direction: Di
 /** A rule as [peer, from, to] for compact comparisons; the peer is a CIDR or a group address. */
 export function flows(rules: SecurityGroupRule[]): [string, number | undefined, number | undefined][] {
   return rules
-    .flatMap((r) => [...r.cidrs, ...r.groups].map((peer): [string, number | undefined, number | undefined] => [peer, r.fromPort, r.toPort]))
+    .flatMap((r) =>
+      [...r.cidrs, ...r.groups].map((peer): [string, number | undefined, number | undefined] => [
+        peer,
+        r.fromPort,
+        r.toPort,
+      ]),
+    )
     .sort((a, b) => `${a[0]}:${a[1]}`.localeCompare(`${b[0]}:${b[1]}`));
 }
-

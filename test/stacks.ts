@@ -26,7 +26,10 @@ export type Synthesized = {
   provider: Record<string, Record<string, unknown>[]>;
 };
 
-export function synthWorkspace(name: string, tweak?: (ws: WorkspaceConfig) => WorkspaceConfig): { json: string; parsed: Synthesized; stack: WorkspaceStack } {
+export function synthWorkspace(
+  name: string,
+  tweak?: (ws: WorkspaceConfig) => WorkspaceConfig,
+): { json: string; parsed: Synthesized; stack: WorkspaceStack } {
   const env = realEnvironments();
   const base = workspaceNamed(env, name);
   const workspace = tweak ? tweak(base) : base;

@@ -12,7 +12,11 @@ export function configAt(parsed: Synthesized, address: string): Record<string, u
 }
 
 /** Address of every resource of a type whose configuration satisfies `match`. */
-export function addressesWhere(parsed: Synthesized, type: string, match: (config: Record<string, unknown>) => boolean): string[] {
+export function addressesWhere(
+  parsed: Synthesized,
+  type: string,
+  match: (config: Record<string, unknown>) => boolean,
+): string[] {
   return Object.entries(parsed.resource[type] ?? {})
     .filter(([, config]) => match(config))
     .map(([name]) => `${type}.${name}`);
@@ -21,7 +25,8 @@ export function addressesWhere(parsed: Synthesized, type: string, match: (config
 /** Address of the one resource of a type whose `attribute` equals `value` (e.g. an IAM role by its name). */
 export function addressWith(parsed: Synthesized, type: string, attribute: string, value: unknown): string {
   const found = addressesWhere(parsed, type, (c) => c[attribute] === value);
-  if (found.length !== 1) throw new Error(`expected one ${type} with ${attribute}=${String(value)}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} with ${attribute}=${String(value)}, found ${found.length}`);
   return found[0];
 }
 
@@ -41,7 +46,8 @@ export function referencesOf(config: unknown): Set<string> {
   const visit = (value: unknown, key?: string): void => {
     if (typeof value === "string") {
       if (key === "depends_on") found.add(value);
-      for (const [, expr] of value.matchAll(INTERPOLATION)) for (const [address] of expr.matchAll(ADDRESS)) found.add(address);
+      for (const [, expr] of value.matchAll(INTERPOLATION))
+        for (const [address] of expr.matchAll(ADDRESS)) found.add(address);
     } else if (Array.isArray(value)) {
       value.forEach((v) => visit(v, key));
     } else if (value !== null && typeof value === "object") {

@@ -1,7 +1,16 @@
 // Configurations that would pass a plan but fail, or be unsafe, in real AWS: each is refused at load with the file,
 // the field and what would be valid.
 import { validateWorkspace } from "../../src/config";
-import { DEV_FILE, PROD_FILE, configIssue, devInput, projectConfig, validateChanged, workspaceConfig } from "../../test/fixtures";
+import {
+  DEV_FILE,
+  PROD_FILE,
+  configIssue,
+  devInput,
+  loose,
+  projectConfig,
+  validateChanged,
+  workspaceConfig,
+} from "../../test/fixtures";
 
 const dev = (change: Parameters<typeof validateChanged>[1]) => validateChanged("dev", change);
 const prod = (change: Parameters<typeof validateChanged>[1]) => validateChanged("prod", change);
@@ -10,7 +19,10 @@ const devIssue = (field: string, message: RegExp) => configIssue(DEV_FILE, field
 describe("network egress", () => {
   test("no NAT and no interface endpoints leaves tasks unable to pull images", () => {
     expect(dev((ws) => (ws.network.natGateways = "none"))).toThrow(
-      devIssue("network.natGateways", /"none" leaves the tasks no way to pull images.*turn on network\.endpoints\.interface/),
+      devIssue(
+        "network.natGateways",
+        /"none" leaves the tasks no way to pull images.*turn on network\.endpoints\.interface/,
+      ),
     );
   });
 
@@ -18,7 +30,7 @@ describe("network egress", () => {
     expect(() =>
       workspaceConfig(
         (() => {
-          const ws = devInput() as Record<string, any>;
+          const ws = loose(devInput());
           ws.network.natGateways = "none";
           ws.network.endpoints = { gateway: true, interface: true };
           ws.cluster = { ...ws.cluster, maintenanceTask: { enabled: false } };
@@ -37,7 +49,9 @@ describe("network egress", () => {
         ws.cluster.ec2 = {};
         ws.cluster.maintenanceTask = { enabled: false };
       }),
-    ).toThrow(devIssue("network.natGateways", /"none" leaves EC2 container instances no way to reach the ECS agent endpoints/));
+    ).toThrow(
+      devIssue("network.natGateways", /"none" leaves EC2 container instances no way to reach the ECS agent endpoints/),
+    );
   });
 
   test("no NAT with the maintenance task is refused (its image is public)", () => {
@@ -53,12 +67,17 @@ describe("network egress", () => {
 describe("load balancer limits", () => {
   test("public subnets smaller than /27 (a /23 VPC) are refused when a service is public", () => {
     expect(dev((ws) => (ws.network.cidr = "10.10.0.0/23"))).toThrow(
-      devIssue("network.cidr", /public subnet 10\.10\.0\.0\/28 is smaller than the \/27 a load balancer needs; use a VPC of \/22 or larger/),
+      devIssue(
+        "network.cidr",
+        /public subnet 10\.10\.0\.0\/28 is smaller than the \/27 a load balancer needs; use a VPC of \/22 or larger/,
+      ),
     );
   });
 
   test("a /22 VPC is enough", () => {
-    expect(() => workspaceConfig({ ...devInput(), network: { ...devInput().network, cidr: "10.10.0.0/22" } }, DEV_FILE)).not.toThrow();
+    expect(() =>
+      workspaceConfig({ ...devInput(), network: { ...devInput().network, cidr: "10.10.0.0/22" } }, DEV_FILE),
+    ).not.toThrow();
   });
 
   test("more than five hosts and paths in one rule are refused", () => {
@@ -79,13 +98,21 @@ describe("load balancer limits", () => {
         ws.network.azCount = 3;
         ws.services.push(...extra);
       }),
-    ).toThrow(devIssue("services", /8 public service ports across 3 zones need 26 network ACL rules in one direction, above AWS's default quota of 20/));
+    ).toThrow(
+      devIssue(
+        "services",
+        /8 public service ports across 3 zones need 26 network ACL rules in one direction, above AWS's default quota of 20/,
+      ),
+    );
   });
 
   test("a default name prefix longer than 24 characters is refused", () => {
     const project = { ...projectConfig(), project: "acme-platform-team" };
     expect(() => validateWorkspace({ ...devInput(), name: "development" }, DEV_FILE, project)).toThrow(
-      devIssue("namePrefix", /"acme-platform-team-development" \(the default <project>-<name>\) is longer than 24 characters.*set a shorter namePrefix/),
+      devIssue(
+        "namePrefix",
+        /"acme-platform-team-development" \(the default <project>-<name>\) is longer than 24 characters.*set a shorter namePrefix/,
+      ),
     );
   });
 });
@@ -93,7 +120,10 @@ describe("load balancer limits", () => {
 describe("least privilege and secrets", () => {
   test("a task policy granting every action of a service is refused", () => {
     expect(dev((ws) => (ws.services[0].taskPolicy = [{ actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }]))).toThrow(
-      devIssue("services[0].taskPolicy[0].actions", /"s3:\*" grants every action of a service; list the actions the application needs/),
+      devIssue(
+        "services[0].taskPolicy[0].actions",
+        /"s3:\*" grants every action of a service; list the actions the application needs/,
+      ),
     );
     expect(dev((ws) => (ws.services[0].taskPolicy = [{ actions: ["*"], resources: ["*"] }]))).toThrow(
       devIssue("services[0].taskPolicy[0].actions", /"\*" grants every action/),
@@ -102,7 +132,10 @@ describe("least privilege and secrets", () => {
 
   test("IAM actions on every resource are refused", () => {
     expect(dev((ws) => (ws.services[0].taskPolicy = [{ actions: ["iam:PassRole"], resources: ["*"] }]))).toThrow(
-      devIssue("services[0].taskPolicy[0].resources", /IAM actions on "\*" let the application escalate its own rights/),
+      devIssue(
+        "services[0].taskPolicy[0].resources",
+        /IAM actions on "\*" let the application escalate its own rights/,
+      ),
     );
   });
 
@@ -110,7 +143,7 @@ describe("least privilege and secrets", () => {
     expect(() =>
       workspaceConfig(
         (() => {
-          const ws = devInput() as Record<string, any>;
+          const ws = loose(devInput());
           ws.services[0].taskPolicy = [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::uploads/*"] }];
           return ws;
         })(),
@@ -120,8 +153,13 @@ describe("least privilege and secrets", () => {
   });
 
   test("a JSON key on a generated (plain string) secret is refused", () => {
-    expect(dev((ws) => (ws.services[0].secrets.SESSION_SIGNING_KEY = { secret: "web-session-key", key: "value" }))).toThrow(
-      devIssue("services[0].secrets.SESSION_SIGNING_KEY.key", /secret "web-session-key" is generated as a plain string, so it has no JSON key "value"/),
+    expect(
+      dev((ws) => (ws.services[0].secrets.SESSION_SIGNING_KEY = { secret: "web-session-key", key: "value" })),
+    ).toThrow(
+      devIssue(
+        "services[0].secrets.SESSION_SIGNING_KEY.key",
+        /secret "web-session-key" is generated as a plain string, so it has no JSON key "value"/,
+      ),
     );
   });
 
@@ -137,7 +175,7 @@ describe("least privilege and secrets", () => {
   });
 
   test.each(["PUBLIC_KEY", "KEY_ID", "CACHE_KEY"])("environment %s is not mistaken for a secret", (name) => {
-    const ws = devInput() as Record<string, any>;
+    const ws = loose(devInput());
     ws.services[0].environment[name] = "some-value";
     expect(() => workspaceConfig(ws, DEV_FILE)).not.toThrow();
   });

@@ -3,7 +3,8 @@
 import { findLiteralSecrets, looksLikeSecretName, looksLikeSecretValue } from "../../src/config";
 import { devInput, prodInput } from "../../test/fixtures";
 
-const MESSAGE = "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
+const MESSAGE =
+  "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
 const fields = (raw: unknown) => findLiteralSecrets(raw).map((i) => i.field);
 
 describe("findLiteralSecrets", () => {
@@ -38,24 +39,42 @@ describe("findLiteralSecrets", () => {
     expect(fields(raw)).toEqual(["a.password", "b[0].token", "c.credentials"]);
   });
 
-  test.each(["DATABASE_PASSWORD", "db_passwd", "PASSWD", "pwdPassword", "CLIENT_SECRET", "GITHUB_TOKEN", "API_KEY", "apiKey", "api-key", "PRIVATE_KEY", "privateKey", "AWS_CREDENTIALS"])(
-    "flags a string under the name %s",
+  test.each([
+    "DATABASE_PASSWORD",
+    "db_passwd",
+    "PASSWD",
+    "pwdPassword",
+    "CLIENT_SECRET",
+    "GITHUB_TOKEN",
+    "API_KEY",
+    "apiKey",
+    "api-key",
+    "PRIVATE_KEY",
+    "privateKey",
+    "AWS_CREDENTIALS",
+  ])("flags a string under the name %s", (name) => {
+    expect(fields({ [name]: "x" })).toEqual([name]);
+  });
+
+  test.each(["NODE_ENV", "LOG_LEVEL", "API_BASE_PATH", "KEYBOARD_LAYOUT", "DATABASE_URL", "description"])(
+    "does not flag an ordinary name %s",
     (name) => {
-      expect(fields({ [name]: "x" })).toEqual([name]);
+      expect(fields({ [name]: "x" })).toEqual([]);
     },
   );
 
-  test.each(["NODE_ENV", "LOG_LEVEL", "API_BASE_PATH", "KEYBOARD_LAYOUT", "DATABASE_URL", "description"])("does not flag an ordinary name %s", (name) => {
-    expect(fields({ [name]: "x" })).toEqual([]);
-  });
-
   test("does not flag non-string values under secret-looking names (numbers, booleans, references)", () => {
-    expect(fields({ PASSWORD_LENGTH: 32, ROTATE_TOKEN: true, API_KEY: { secret: "stripe-api-key" }, empty: null })).toEqual([]);
+    expect(
+      fields({ PASSWORD_LENGTH: 32, ROTATE_TOKEN: true, API_KEY: { secret: "stripe-api-key" }, empty: null }),
+    ).toEqual([]);
   });
 
   test("ignores the names under the reference keys secret, databaseSecret and envVar", () => {
     const raw = {
-      secrets: { DATABASE_PASSWORD: { databaseSecret: "password" }, STRIPE_API_KEY: { secret: "stripe-api-key-secret" } },
+      secrets: {
+        DATABASE_PASSWORD: { databaseSecret: "password" },
+        STRIPE_API_KEY: { secret: "stripe-api-key-secret" },
+      },
       envVar: "SECRET_STRIPE_API_KEY",
     };
     expect(fields(raw)).toEqual([]);
@@ -94,12 +113,9 @@ describe("findLiteralSecrets", () => {
     },
   );
 
-  test.each(["postgres://db:5432/app", "postgres://app@db:5432/app", "AKIA-not-a-key"])(
-    "does not flag %s",
-    (value) => {
-      expect(fields({ environment: { SOME_URL: value } })).toEqual([]);
-    },
-  );
+  test.each(["postgres://db:5432/app", "postgres://app@db:5432/app", "AKIA-not-a-key"])("does not flag %s", (value) => {
+    expect(fields({ environment: { SOME_URL: value } })).toEqual([]);
+  });
 
   test("finds nothing in the real environment files", () => {
     expect(findLiteralSecrets(devInput())).toEqual([]);

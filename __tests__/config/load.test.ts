@@ -13,6 +13,7 @@ import {
   bootstrapInput,
   DEV_FILE,
   devInput,
+  Loose,
   loose,
   PROD_FILE,
   prodInput,
@@ -24,14 +25,14 @@ const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const ENVIRONMENTS_DIR = path.join(__dirname, "../../environments");
 
 /** Validates a changed copy of environments/dev.ts. */
-function validateDev(change: (ws: Record<string, any>) => void): () => unknown {
+function validateDev(change: (ws: Loose) => void): () => unknown {
   const input = devInput();
   change(loose(input));
   return () => validateWorkspace(input, DEV_FILE, projectConfig());
 }
 
 /** Validates a changed copy of environments/bootstrap.ts. */
-function validateBootstrap(change: (p: Record<string, any>) => void): () => unknown {
+function validateBootstrap(change: (p: Loose) => void): () => unknown {
   const input = bootstrapInput();
   change(loose(input));
   return () => validateProject(input, BOOTSTRAP_FILE);
@@ -289,7 +290,9 @@ describe("validateWorkspaceSet rejects", () => {
     dev.network.peerWith = ["staging"];
     const set = [workspaceConfig(dev, DEV_FILE), workspaceConfig(prodInput(), PROD_FILE)];
     // Peering with itself is rejected ("a workspace cannot be peered with itself"), so "dev" is not a valid choice.
-    expect(() => validateWorkspaceSet(set)).toThrow(/- network\.peerWith\[0\]: no workspace is named "staging"; expected one of prod$/m);
+    expect(() => validateWorkspaceSet(set)).toThrow(
+      /- network\.peerWith\[0\]: no workspace is named "staging"; expected one of prod$/m,
+    );
   });
 
   test("peered workspaces with overlapping CIDRs, naming the peer's file", () => {
@@ -314,7 +317,7 @@ describe("a file with several problems", () => {
       ws.network.natGateways = "x";
     });
     expect(check).toThrow(
-      /environments\/dev\.ts is not a valid configuration:\n  - accountId: "1" .*12 digits.*\n  - region: "mars" .*expected one of .*\n  - network\.natGateways: "x" .*expected one of "none", "single", "one-per-az"$/,
+      /environments\/dev\.ts is not a valid configuration:\n {2}- accountId: "1" .*12 digits.*\n {2}- region: "mars" .*expected one of .*\n {2}- network\.natGateways: "x" .*expected one of "none", "single", "one-per-az"$/,
     );
   });
 
@@ -324,7 +327,7 @@ describe("a file with several problems", () => {
       ws.network.azCount = 1;
     });
     expect(check).toThrow(
-      /environments\/dev\.ts is not a valid configuration:\n  - network\.azCount: 1 is too few.*\n  - name: "bootstrap" is reserved/,
+      /environments\/dev\.ts is not a valid configuration:\n {2}- network\.azCount: 1 is too few.*\n {2}- name: "bootstrap" is reserved/,
     );
   });
 

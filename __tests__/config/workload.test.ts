@@ -2,7 +2,15 @@
 // schema fields behind them). Each bad-input test changes one thing in a copy of a real environment file and checks
 // that the error names the file, the field and what would be valid.
 import { ConfigError } from "../../src/config";
-import { configIssue, DEV_FILE, devInput, PROD_FILE, prodInput, validateChanged, workspaceConfig } from "../../test/fixtures";
+import {
+  configIssue,
+  DEV_FILE,
+  devInput,
+  PROD_FILE,
+  prodInput,
+  validateChanged,
+  workspaceConfig,
+} from "../../test/fixtures";
 
 const dev = (change: Parameters<typeof validateChanged>[1]) => validateChanged("dev", change);
 const prod = (change: Parameters<typeof validateChanged>[1]) => validateChanged("prod", change);
@@ -20,7 +28,8 @@ function issuesOf(check: () => unknown): { field: string; message: string }[] {
   throw new Error("expected a ConfigError, but the configuration was accepted");
 }
 
-const LITERAL_SECRET = /looks like a literal secret value; declare it under secrets \(filled by `npm run secrets`\) and reference it/;
+const LITERAL_SECRET =
+  /looks like a literal secret value; declare it under secrets \(filled by `npm run secrets`\) and reference it/;
 
 // ---------------------------------------------------------------------------------------------------------------
 // services
@@ -35,7 +44,10 @@ describe("validateWorkspace rejects services", () => {
 
   test("two services on the same port", () => {
     expect(dev((ws) => (ws.services[1].port = 3000))).toThrow(
-      devIssue("services[1].port", /3000 is already the port of services\[0\] \(web\); give each service its own port$/),
+      devIssue(
+        "services[1].port",
+        /3000 is already the port of services\[0\] \(web\); give each service its own port$/,
+      ),
     );
   });
 
@@ -50,25 +62,37 @@ describe("validateWorkspace rejects services", () => {
 
   test("two public services on the same host with the same paths", () => {
     expect(dev((ws) => (ws.services[0].paths = ["/api/*"]))).toThrow(
-      devIssue("services[1].hosts", /answers on the same host and path as services\[0\] \(web\); give the services different/),
+      devIssue(
+        "services[1].hosts",
+        /answers on the same host and path as services\[0\] \(web\); give the services different/,
+      ),
     );
   });
 
   test("a duplicate listener priority", () => {
     expect(dev((ws) => (ws.services[0].priority = 10))).toThrow(
-      devIssue("services[1].priority", /10 is already the listener priority of services\[0\]; priorities must be unique$/),
+      devIssue(
+        "services[1].priority",
+        /10 is already the listener priority of services\[0\]; priorities must be unique$/,
+      ),
     );
   });
 
   test("a memory size Fargate does not offer with the CPU (256 CPU, 4096 MiB), listing the valid sizes", () => {
     expect(dev((ws) => (ws.services[0].memory = 4096))).toThrow(
-      devIssue("services[0].memory", /4096 MiB is not offered by Fargate with 256 CPU units; expected one of 512, 1024, 2048$/),
+      devIssue(
+        "services[0].memory",
+        /4096 MiB is not offered by Fargate with 256 CPU units; expected one of 512, 1024, 2048$/,
+      ),
     );
   });
 
   test("a CPU value that is not a Fargate size (300), listing the valid ones", () => {
     expect(dev((ws) => (ws.services[1].cpu = 300))).toThrow(
-      devIssue("services[1].cpu", /300 CPU units is not a Fargate size; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384$/),
+      devIssue(
+        "services[1].cpu",
+        /300 CPU units is not a Fargate size; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384$/,
+      ),
     );
   });
 
@@ -113,7 +137,10 @@ describe("validateWorkspace rejects services", () => {
 
   test("a host name that only ends with the zone's text, not in the zone (appdev.acme.example.com)", () => {
     expect(dev((ws) => (ws.services[0].hosts = ["appdev.acme.example.com"]))).toThrow(
-      devIssue("services[0].hosts[0]", /"appdev\.acme\.example\.com" is outside the workspace's DNS zone dev\.acme\.example\.com/),
+      devIssue(
+        "services[0].hosts[0]",
+        /"appdev\.acme\.example\.com" is outside the workspace's DNS zone dev\.acme\.example\.com/,
+      ),
     );
   });
 
@@ -142,7 +169,10 @@ describe("validateWorkspace rejects services", () => {
 
   test("an internal service with hosts or paths, which would be ignored", () => {
     expect(dev((ws) => (ws.services[0].public = false))).toThrow(
-      devIssue("services[0].hosts", /an internal service \(public: false\) receives no traffic, so hosts and paths would be ignored; remove them or set public: true$/),
+      devIssue(
+        "services[0].hosts",
+        /an internal service \(public: false\) receives no traffic, so hosts and paths would be ignored; remove them or set public: true$/,
+      ),
     );
   });
 
@@ -168,7 +198,10 @@ describe("validateWorkspace rejects services", () => {
 
   test("an unknown field in a service, listing the valid ones", () => {
     expect(dev((ws) => (ws.services[0].memoryMb = 512))).toThrow(
-      devIssue("services[0].memoryMb", /unknown field; valid fields here: name, port, cpu, memory, desiredCount, autoscaling,/),
+      devIssue(
+        "services[0].memoryMb",
+        /unknown field; valid fields here: name, port, cpu, memory, desiredCount, autoscaling,/,
+      ),
     );
   });
 });
@@ -199,15 +232,18 @@ describe("validateWorkspace rejects a secret given as a literal value", () => {
   });
 
   test("a postgres URL with a password in environment", () => {
-    expect(dev((ws) => (ws.services[1].environment = { DATABASE_URL: "postgres://app:hunter2@db.internal:5432/app" }))).toThrow(
-      devIssue("services[1].environment.DATABASE_URL", LITERAL_SECRET),
-    );
+    expect(
+      dev((ws) => (ws.services[1].environment = { DATABASE_URL: "postgres://app:hunter2@db.internal:5432/app" })),
+    ).toThrow(devIssue("services[1].environment.DATABASE_URL", LITERAL_SECRET));
   });
 
   test("a postgres URL with a password in a command", () => {
-    expect(dev((ws) => (ws.services[1].migration.command = ["migrate", "--url", "postgres://app:hunter2@db.internal:5432/app"]))).toThrow(
-      devIssue("services[1].migration.command[2]", LITERAL_SECRET),
-    );
+    expect(
+      dev(
+        (ws) =>
+          (ws.services[1].migration.command = ["migrate", "--url", "postgres://app:hunter2@db.internal:5432/app"]),
+      ),
+    ).toThrow(devIssue("services[1].migration.command[2]", LITERAL_SECRET));
   });
 
   test("and reports only the literal secrets, before any other problem in the file", () => {
@@ -244,7 +280,9 @@ describe("validateWorkspace does not flag as literal secrets", () => {
   });
 
   test("a postgres URL without a password", () => {
-    expect(dev((ws) => (ws.services[1].environment = { DATABASE_URL: "postgres://db.internal:5432/app" }))).not.toThrow();
+    expect(
+      dev((ws) => (ws.services[1].environment = { DATABASE_URL: "postgres://db.internal:5432/app" })),
+    ).not.toThrow();
   });
 });
 
@@ -264,7 +302,10 @@ describe("validateWorkspace rejects secret references", () => {
 
   test("to a declared secret whose readers do not include the service", () => {
     expect(dev((ws) => (ws.services[0].secrets.STRIPE_API_KEY = { secret: "stripe-api-key" }))).toThrow(
-      devIssue("services[0].secrets.STRIPE_API_KEY.secret", /secret "stripe-api-key" does not list "web" in its readers; add it there$/),
+      devIssue(
+        "services[0].secrets.STRIPE_API_KEY.secret",
+        /secret "stripe-api-key" does not list "web" in its readers; add it there$/,
+      ),
     );
   });
 
@@ -290,7 +331,10 @@ describe("validateWorkspace rejects secret references", () => {
       ws.services[1].secrets = { DATABASE_USER, STRIPE_API_KEY };
     });
     expect(check).toThrow(
-      devIssue("services[1].secrets.DATABASE_USER.databaseSecret", /there is no database in this workspace; add a database block or remove the reference$/),
+      devIssue(
+        "services[1].secrets.DATABASE_USER.databaseSecret",
+        /there is no database in this workspace; add a database block or remove the reference$/,
+      ),
     );
   });
 });
@@ -298,7 +342,10 @@ describe("validateWorkspace rejects secret references", () => {
 describe("validateWorkspace rejects parameter references", () => {
   test("to a NAME the service does not declare, listing its parameters", () => {
     expect(dev((ws) => (ws.services[1].secrets.LOG_LEVEL = { parameter: "LOG_LVL" }))).toThrow(
-      devIssue("services[1].secrets.LOG_LEVEL.parameter", /"LOG_LVL" is not a parameter of api; expected one of LOG_LEVEL, or "<component>\/NAME"$/),
+      devIssue(
+        "services[1].secrets.LOG_LEVEL.parameter",
+        /"LOG_LVL" is not a parameter of api; expected one of LOG_LEVEL, or "<component>\/NAME"$/,
+      ),
     );
   });
 
@@ -318,13 +365,19 @@ describe("validateWorkspace rejects parameter references", () => {
       ws.services[1].secrets = { DATABASE_HOST, STRIPE_API_KEY };
     });
     expect(check).toThrow(
-      devIssue("services[1].secrets.DATABASE_HOST.parameter", /there is no database in this workspace.*(add database|remove the reference)/),
+      devIssue(
+        "services[1].secrets.DATABASE_HOST.parameter",
+        /there is no database in this workspace.*(add database|remove the reference)/,
+      ),
     );
   });
 
   test("to a component that is neither the database nor a service, listing the components", () => {
     expect(dev((ws) => (ws.services[1].secrets.BILLING_URL = { parameter: "billing/URL" }))).toThrow(
-      devIssue("services[1].secrets.BILLING_URL.parameter", /"billing" is neither "database" nor a service of this workspace.*expected .*database.*web.*api/),
+      devIssue(
+        "services[1].secrets.BILLING_URL.parameter",
+        /"billing" is neither "database" nor a service of this workspace.*expected .*database.*web.*api/,
+      ),
     );
   });
 
@@ -340,7 +393,9 @@ describe("validateWorkspace rejects parameter references", () => {
 
 describe("validateWorkspace rejects parameter names", () => {
   test.each(["/acme/dev/x", "lower_case"])("%s, outside the path scheme", (name) => {
-    const field = /^\w+$/.test(name) ? `services[1].parameters.${name}` : `services[1].parameters[${JSON.stringify(name)}]`;
+    const field = /^\w+$/.test(name)
+      ? `services[1].parameters.${name}`
+      : `services[1].parameters[${JSON.stringify(name)}]`;
     expect(dev((ws) => (ws.services[1].parameters = { [name]: "1" }))).toThrow(
       devIssue(
         field,
@@ -352,7 +407,9 @@ describe("validateWorkspace rejects parameter names", () => {
   // The stack writes /<project>/<workspace>/<service>/IMAGE_TAG itself (src/stacks/workload.ts); a declared
   // parameter of that name would be a second SSM parameter with the same name.
   test("IMAGE_TAG, which the stack already publishes for every service", () => {
-    expect(dev((ws) => (ws.services[0].parameters = { IMAGE_TAG: "v1" }))).toThrow(devIssue("services[0].parameters.IMAGE_TAG", /.*IMAGE_TAG/));
+    expect(dev((ws) => (ws.services[0].parameters = { IMAGE_TAG: "v1" }))).toThrow(
+      devIssue("services[0].parameters.IMAGE_TAG", /.*IMAGE_TAG/),
+    );
   });
 });
 
@@ -365,30 +422,48 @@ describe("validateWorkspace rejects service names the stack uses itself", () => 
   });
 
   test('"database" declaring a parameter the database publishes (same SSM parameter /acme/dev/database/HOST)', () => {
-    const check = dev((ws) => ws.services.push({ name: "database", port: 9000, public: false, parameters: { HOST: "x" } }));
-    expect(check).toThrow(/environments\/dev\.ts is not a valid configuration:(\n  - .*)*\n  - services\[2\]\.(name|parameters\.HOST): .*database/);
+    const check = dev((ws) =>
+      ws.services.push({ name: "database", port: 9000, public: false, parameters: { HOST: "x" } }),
+    );
+    expect(check).toThrow(
+      /environments\/dev\.ts is not a valid configuration:(\n {2}- .*)*\n {2}- services\[2\]\.(name|parameters\.HOST): .*database/,
+    );
   });
 });
 
 describe("validateWorkspace rejects secrets", () => {
   test("two secrets with the same name, saying names must be unique", () => {
     expect(dev((ws) => ws.secrets.push({ ...ws.secrets[0] }))).toThrow(
-      devIssue("secrets[2].name", /"web-session-key" is already declared as secrets\[0\].*(unique|another name|its own)/),
+      devIssue(
+        "secrets[2].name",
+        /"web-session-key" is already declared as secrets\[0\].*(unique|another name|its own)/,
+      ),
     );
   });
 
   test("two provided secrets with the same envVar", () => {
     const check = dev((ws) =>
-      ws.secrets.push({ name: "stripe-webhook", description: "Stripe webhook signing secret", source: "provided", envVar: "SECRET_STRIPE_API_KEY" }),
+      ws.secrets.push({
+        name: "stripe-webhook",
+        description: "Stripe webhook signing secret",
+        source: "provided",
+        envVar: "SECRET_STRIPE_API_KEY",
+      }),
     );
     expect(check).toThrow(
-      devIssue("secrets[2].envVar", /SECRET_STRIPE_API_KEY is already the variable of secrets\[1\]; each provided secret needs its own$/),
+      devIssue(
+        "secrets[2].envVar",
+        /SECRET_STRIPE_API_KEY is already the variable of secrets\[1\]; each provided secret needs its own$/,
+      ),
     );
   });
 
   test("a recovery window Secrets Manager does not accept (3 days)", () => {
     expect(dev((ws) => (ws.secrets[0].recoveryWindowDays = 3))).toThrow(
-      devIssue("secrets[0].recoveryWindowDays", /3 is not a recovery window Secrets Manager accepts; expected 0 or 7 to 30 days$/),
+      devIssue(
+        "secrets[0].recoveryWindowDays",
+        /3 is not a recovery window Secrets Manager accepts; expected 0 or 7 to 30 days$/,
+      ),
     );
   });
 });
@@ -406,7 +481,10 @@ describe("validateWorkspace rejects the database setting", () => {
 
   test('postgres engineVersion "12", listing the supported majors', () => {
     expect(dev((ws) => (ws.database.engineVersion = "12"))).toThrow(
-      devIssue("database.engineVersion", /"12" is not a supported postgres version; expected a major version 14, 15, 16, 17 \(optionally with a minor, e\.g\. "17\.1"\)$/),
+      devIssue(
+        "database.engineVersion",
+        /"12" is not a supported postgres version; expected a major version 14, 15, 16, 17 \(optionally with a minor, e\.g\. "17\.1"\)$/,
+      ),
     );
   });
 
@@ -415,11 +493,18 @@ describe("validateWorkspace rejects the database setting", () => {
       ws.database.engine = "mysql";
       ws.database.engineVersion = "5.7";
     });
-    expect(check).toThrow(devIssue("database.engineVersion", /"5\.7" is not a supported mysql version; expected a major version 8\.0, 8\.4 /));
+    expect(check).toThrow(
+      devIssue(
+        "database.engineVersion",
+        /"5\.7" is not a supported mysql version; expected a major version 8\.0, 8\.4 /,
+      ),
+    );
   });
 
   test('a major version given as a prefix of a supported one ("1" is not "16")', () => {
-    expect(dev((ws) => (ws.database.engineVersion = "1"))).toThrow(devIssue("database.engineVersion", /"1" is not a supported postgres version/));
+    expect(dev((ws) => (ws.database.engineVersion = "1"))).toThrow(
+      devIssue("database.engineVersion", /"1" is not a supported postgres version/),
+    );
   });
 
   test('an instance class typo ("db.t4g.mirco"), suggesting the closest class', () => {
@@ -435,7 +520,9 @@ describe("validateWorkspace rejects the database setting", () => {
     const issues = issuesOf(dev((ws) => (ws.database.instanceClass = "m5.large")));
     expect(issues).toHaveLength(1);
     expect(issues[0].field).toBe("database.instanceClass");
-    expect(issues[0].message).toMatch(/^"m5\.large" is not a known RDS instance class.*expected e\.g\. db\.t4g\.micro, db\.t4g\.medium, db\.m7g\.large, db\.r7g\.large/);
+    expect(issues[0].message).toMatch(
+      /^"m5\.large" is not a known RDS instance class.*expected e\.g\. db\.t4g\.micro, db\.t4g\.medium, db\.m7g\.large, db\.r7g\.large/,
+    );
     expect(issues[0].message).not.toMatch(/did you mean/);
   });
 
@@ -450,7 +537,9 @@ describe("validateWorkspace rejects the database setting", () => {
       ws.database.allocatedStorageGb = 200;
       ws.database.maxAllocatedStorageGb = 100;
     });
-    expect(check).toThrow(devIssue("database.maxAllocatedStorageGb", /100 is below allocatedStorageGb \(200\); expected at least that$/));
+    expect(check).toThrow(
+      devIssue("database.maxAllocatedStorageGb", /100 is below allocatedStorageGb \(200\); expected at least that$/),
+    );
   });
 
   test("deletionProtection false in a production workspace without a waiver, naming the waiver field", () => {
@@ -541,8 +630,15 @@ describe("validateWorkspace accepts", () => {
   });
 
   test("production defaults overridden explicitly", () => {
-    const db = prod((ws) => Object.assign(ws.database, { multiAz: false, backupRetentionDays: 35, monitoringIntervalSeconds: 0 }))().database!;
-    expect(db).toMatchObject({ multiAz: false, backupRetentionDays: 35, monitoringIntervalSeconds: 0, deletionProtection: true });
+    const db = prod((ws) =>
+      Object.assign(ws.database, { multiAz: false, backupRetentionDays: 35, monitoringIntervalSeconds: 0 }),
+    )().database!;
+    expect(db).toMatchObject({
+      multiAz: false,
+      backupRetentionDays: 35,
+      monitoringIntervalSeconds: 0,
+      deletionProtection: true,
+    });
   });
 
   test("deletionProtection false in production with a waiver of 10 or more characters", () => {

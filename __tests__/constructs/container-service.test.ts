@@ -4,7 +4,14 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ServiceConfig } from "../../src/config";
 import { ContainerService, ContainerServiceProps } from "../../src/constructs/container-service";
 import { inlinePoliciesOf, PolicyStatement, resourcesForService, roleStatements } from "../../test/iam";
-import { realEnvironments, refTarget, resourcesOf, Synthesized, synthWorkspace, workspaceNamed } from "../../test/stacks";
+import {
+  realEnvironments,
+  refTarget,
+  resourcesOf,
+  Synthesized,
+  synthWorkspace,
+  workspaceNamed,
+} from "../../test/stacks";
 import { addressWith, configAt } from "../../test/terraform";
 
 const dev = synthWorkspace("dev").parsed;
@@ -29,12 +36,16 @@ function containerOf(parsed: Synthesized, family: string): Record<string, unknow
   return containers[0];
 }
 
-const secretArn = (parsed: Synthesized, name: string) => ref(addressWith(parsed, "aws_secretsmanager_secret", "name", name), "arn");
-const parameterArn = (parsed: Synthesized, name: string) => ref(addressWith(parsed, "aws_ssm_parameter", "name", name), "arn");
+const secretArn = (parsed: Synthesized, name: string) =>
+  ref(addressWith(parsed, "aws_secretsmanager_secret", "name", name), "arn");
+const parameterArn = (parsed: Synthesized, name: string) =>
+  ref(addressWith(parsed, "aws_ssm_parameter", "name", name), "arn");
 const masterSecretArn = (parsed: Synthesized) =>
   `\${${addressWith(parsed, "aws_db_instance", "identifier", "acme-dev-db")}.master_user_secret[0].secret_arn}`;
-const dataKeyArn = (parsed: Synthesized) => ref(Object.keys(parsed.resource.aws_kms_key).map((n) => `aws_kms_key.${n}`)[0], "arn");
-const serviceNamed = (parsed: Synthesized, name: string) => configAt(parsed, addressWith(parsed, "aws_ecs_service", "name", name));
+const dataKeyArn = (parsed: Synthesized) =>
+  ref(Object.keys(parsed.resource.aws_kms_key).map((n) => `aws_kms_key.${n}`)[0], "arn");
+const serviceNamed = (parsed: Synthesized, name: string) =>
+  configAt(parsed, addressWith(parsed, "aws_ecs_service", "name", name));
 
 // Construct-level props for what the real environments do not exercise.
 const DEV_CONFIG = workspaceNamed(realEnvironments(), "dev");
@@ -92,26 +103,38 @@ describe("ContainerService execution role reads exactly the referenced secrets a
     );
   });
 
-  test.each(["dev", "prod"])("in %s no execution role has a wildcard resource on a Secrets Manager or SSM action", (name) => {
-    const parsed = WORKSPACES[name];
-    const roles = resourcesOf(parsed, "aws_iam_role").filter((r) => String(r.name).endsWith("-execution"));
-    expect(roles.length).toBeGreaterThanOrEqual(2);
-    for (const role of roles) {
-      const statements = roleStatements(parsed, addressWith(parsed, "aws_iam_role", "name", role.name));
-      const granted = [...resourcesForService(statements, "secretsmanager"), ...resourcesForService(statements, "ssm")];
-      expect(granted.filter((r) => r.includes("*"))).toEqual([]);
-    }
-  });
+  test.each(["dev", "prod"])(
+    "in %s no execution role has a wildcard resource on a Secrets Manager or SSM action",
+    (name) => {
+      const parsed = WORKSPACES[name];
+      const roles = resourcesOf(parsed, "aws_iam_role").filter((r) => String(r.name).endsWith("-execution"));
+      expect(roles.length).toBeGreaterThanOrEqual(2);
+      for (const role of roles) {
+        const statements = roleStatements(parsed, addressWith(parsed, "aws_iam_role", "name", role.name));
+        const granted = [
+          ...resourcesForService(statements, "secretsmanager"),
+          ...resourcesForService(statements, "ssm"),
+        ];
+        expect(granted.filter((r) => r.includes("*"))).toEqual([]);
+      }
+    },
+  );
 
   test("execution roles may decrypt with the data key only through Secrets Manager and SSM", () => {
     for (const service of ["acme-dev-web", "acme-dev-api"]) {
-      const kms = statementsOfRole(dev, service, "execution").filter((s) => (s.actions ?? []).some((a) => a.startsWith("kms:")));
+      const kms = statementsOfRole(dev, service, "execution").filter((s) =>
+        (s.actions ?? []).some((a) => a.startsWith("kms:")),
+      );
       expect(kms).toHaveLength(1);
       expect(kms[0]).toMatchObject({
         actions: ["kms:Decrypt"],
         resources: [dataKeyArn(dev)],
         condition: [
-          { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-east-1.amazonaws.com", "ssm.us-east-1.amazonaws.com"] },
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: ["secretsmanager.us-east-1.amazonaws.com", "ssm.us-east-1.amazonaws.com"],
+          },
         ],
       });
     }
@@ -122,7 +145,9 @@ describe("ContainerService execution role reads exactly the referenced secrets a
     const repo = addressWith(dev, "aws_ecr_repository", "name", "acme/dev/api");
     const logs = addressWith(dev, "aws_cloudwatch_log_group", "name", "/ecs/acme-dev/api");
     expect(statements.find((s) => s.actions?.includes("ecr:BatchGetImage"))?.resources).toEqual([ref(repo, "arn")]);
-    expect(statements.find((s) => s.actions?.includes("logs:PutLogEvents"))?.resources).toEqual([`${ref(logs, "arn")}:*`]);
+    expect(statements.find((s) => s.actions?.includes("logs:PutLogEvents"))?.resources).toEqual([
+      `${ref(logs, "arn")}:*`,
+    ]);
   });
 });
 
@@ -144,10 +169,17 @@ describe("ContainerService task role", () => {
 
   test("holds exactly the statements of taskPolicy", () => {
     const parsed = JSON.parse(
-      synthService({ service: serviceConfig("web", { secrets: {}, taskPolicy: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::uploads/*"] }] }) }),
+      synthService({
+        service: serviceConfig("web", {
+          secrets: {},
+          taskPolicy: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::uploads/*"] }],
+        }),
+      }),
     ) as Synthesized;
     const statements = roleStatements(parsed, addressWith(parsed, "aws_iam_role", "name", "acme-test-web-task"));
-    expect(statements).toEqual([{ sid: "App0", effect: "Allow", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::uploads/*"] }]);
+    expect(statements).toEqual([
+      { sid: "App0", effect: "Allow", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::uploads/*"] },
+    ]);
   });
 
   test("with exec, may open the session channel, decrypt with the data key and write the exec log group", () => {
@@ -167,7 +199,9 @@ describe("ContainerService task role", () => {
       ].sort(),
     );
     expect(statements.find((s) => s.actions?.includes("kms:Decrypt"))?.resources).toEqual([dataKeyArn(dev)]);
-    expect(statements.find((s) => s.actions?.includes("logs:PutLogEvents"))?.resources).toEqual([`${ref(execLogs, "arn")}:*`]);
+    expect(statements.find((s) => s.actions?.includes("logs:PutLogEvents"))?.resources).toEqual([
+      `${ref(execLogs, "arn")}:*`,
+    ]);
   });
 });
 
@@ -198,7 +232,9 @@ describe("ContainerService container definition", () => {
   test("runs the service's repository at the tag read from the image tag parameter", () => {
     const repo = addressWith(dev, "aws_ecr_repository", "name", "acme/dev/api");
     const tagParameter = addressWith(dev, "aws_ssm_parameter", "name", "/acme/dev/api/IMAGE_TAG");
-    const [tagData] = Object.entries(dev.data!.aws_ssm_parameter).filter(([, d]) => d.name === ref(tagParameter, "name"));
+    const [tagData] = Object.entries(dev.data!.aws_ssm_parameter).filter(
+      ([, d]) => d.name === ref(tagParameter, "name"),
+    );
     expect(tagData).toBeDefined();
     expect(api.image).toBe(`${ref(repo, "repository_url")}:\${data.aws_ssm_parameter.${tagData[0]}.insecure_value}`);
   });
@@ -282,15 +318,21 @@ describe("ContainerService ECS service", () => {
       deployment_minimum_healthy_percent: api.deployment.minimumHealthyPercent,
       deployment_maximum_percent: api.deployment.maximumPercent,
     });
-    const json = synthService({ service: serviceConfig("web", { secrets: {}, deployment: { minimumHealthyPercent: 50, maximumPercent: 150 } }) });
-    expect(json).toHaveResourceWithProperties(EcsService, { deployment_minimum_healthy_percent: 50, deployment_maximum_percent: 150 });
+    const json = synthService({
+      service: serviceConfig("web", { secrets: {}, deployment: { minimumHealthyPercent: 50, maximumPercent: 150 } }),
+    });
+    expect(json).toHaveResourceWithProperties(EcsService, {
+      deployment_minimum_healthy_percent: 50,
+      deployment_maximum_percent: 150,
+    });
   });
 
   test.each([
     ["dev", true],
     ["prod", false],
   ] as const)("in %s enable_execute_command follows cluster.execEnabled (%s)", (name, on) => {
-    for (const svc of ["web", "api"]) expect(serviceNamed(WORKSPACES[name], `acme-${name}-${svc}`).enable_execute_command).toBe(on);
+    for (const svc of ["web", "api"])
+      expect(serviceNamed(WORKSPACES[name], `acme-${name}-${svc}`).enable_execute_command).toBe(on);
   });
 
   test("leaves the running count to autoscaling and does not wait for steady state", () => {
@@ -305,13 +347,23 @@ describe("ContainerService ECS service", () => {
   });
 
   test("in prod runs on Fargate only", () => {
-    expect(serviceNamed(prod, "acme-prod-api").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE", weight: 1, base: 1 }]);
+    expect(serviceNamed(prod, "acme-prod-api").capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE", weight: 1, base: 1 },
+    ]);
   });
 
   test("on EC2 capacity uses the EC2 capacity provider and an EC2-compatible task definition", () => {
-    const json = synthService({ service: serviceConfig("web", { secrets: {}, capacity: "ec2" }), ec2CapacityProviderName: "acme-test-ec2" });
-    expect(json).toHaveResourceWithProperties(EcsService, { capacity_provider_strategy: [{ capacity_provider: "acme-test-ec2", weight: 1 }] });
-    expect(json).toHaveResourceWithProperties(EcsTaskDefinition, { family: "acme-test-web", requires_compatibilities: ["EC2"] });
+    const json = synthService({
+      service: serviceConfig("web", { secrets: {}, capacity: "ec2" }),
+      ec2CapacityProviderName: "acme-test-ec2",
+    });
+    expect(json).toHaveResourceWithProperties(EcsService, {
+      capacity_provider_strategy: [{ capacity_provider: "acme-test-ec2", weight: 1 }],
+    });
+    expect(json).toHaveResourceWithProperties(EcsTaskDefinition, {
+      family: "acme-test-web",
+      requires_compatibilities: ["EC2"],
+    });
   });
 });
 
@@ -319,7 +371,9 @@ describe("ContainerService load balancing", () => {
   const httpsListener = addressWith(dev, "aws_lb_listener", "port", 443);
   const targetGroup = (name: string) => addressWith(dev, "aws_lb_target_group", "name", name);
   const ruleFor = (name: string) =>
-    resourcesOf(dev, "aws_lb_listener_rule").find((r) => refTarget((r.action as { target_group_arn: string }[])[0].target_group_arn) === targetGroup(name))!;
+    resourcesOf(dev, "aws_lb_listener_rule").find(
+      (r) => refTarget((r.action as { target_group_arn: string }[])[0].target_group_arn) === targetGroup(name),
+    )!;
 
   test("names each target group after its service and port, and replaces it create-before-destroy", () => {
     // A port change then creates the new group first; AWS refuses to delete one a listener rule still uses.
@@ -364,7 +418,12 @@ describe("ContainerService load balancing", () => {
 describe("ContainerService autoscaling", () => {
   const cluster = addressWith(dev, "aws_ecs_cluster", "name", "acme-dev-cluster");
   const target = (parsed: Synthesized, service: string) =>
-    addressWith(parsed, "aws_appautoscaling_target", "resource_id", `service/${ref(cluster, "name")}/${ref(addressWith(parsed, "aws_ecs_service", "name", service), "name")}`);
+    addressWith(
+      parsed,
+      "aws_appautoscaling_target",
+      "resource_id",
+      `service/${ref(cluster, "name")}/${ref(addressWith(parsed, "aws_ecs_service", "name", service), "name")}`,
+    );
   const policies = (service: string) =>
     resourcesOf(dev, "aws_appautoscaling_policy").filter((p) => refTarget(p.resource_id) === target(dev, service));
 
@@ -379,15 +438,22 @@ describe("ContainerService autoscaling", () => {
 
   test("tracks average CPU at the configured target", () => {
     const cpu = policies("acme-dev-api").filter(
-      (p) => (p.target_tracking_scaling_policy_configuration as Record<string, Record<string, string>>).predefined_metric_specification.predefined_metric_type === "ECSServiceAverageCPUUtilization",
+      (p) =>
+        (p.target_tracking_scaling_policy_configuration as Record<string, Record<string, string>>)
+          .predefined_metric_specification.predefined_metric_type === "ECSServiceAverageCPUUtilization",
     );
     expect(cpu).toHaveLength(1);
-    expect(cpu[0]).toMatchObject({ policy_type: "TargetTrackingScaling", target_tracking_scaling_policy_configuration: { target_value: 60 } });
+    expect(cpu[0]).toMatchObject({
+      policy_type: "TargetTrackingScaling",
+      target_tracking_scaling_policy_configuration: { target_value: 60 },
+    });
   });
 
   test("tracks requests per target on the load balancer and the service's target group", () => {
     const requests = policies("acme-dev-api").filter(
-      (p) => (p.target_tracking_scaling_policy_configuration as Record<string, Record<string, string>>).predefined_metric_specification.predefined_metric_type === "ALBRequestCountPerTarget",
+      (p) =>
+        (p.target_tracking_scaling_policy_configuration as Record<string, Record<string, string>>)
+          .predefined_metric_specification.predefined_metric_type === "ALBRequestCountPerTarget",
     );
     expect(requests).toHaveLength(1);
     const lb = Object.keys(dev.resource.aws_lb).map((n) => `aws_lb.${n}`)[0];
@@ -429,6 +495,8 @@ describe("ContainerService props", () => {
   });
 
   test("rejects execEnabled without an exec log group", () => {
-    expect(() => synthService({ execEnabled: true })).toThrow(/ContainerService web: execEnabled needs execLogGroupArn/);
+    expect(() => synthService({ execEnabled: true })).toThrow(
+      /ContainerService web: execEnabled needs execLogGroupArn/,
+    );
   });
 });

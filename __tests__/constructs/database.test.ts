@@ -74,7 +74,11 @@ describe("Database instance", () => {
 
   test("uses gp3 storage that can grow to maxAllocatedStorageGb", () => {
     const parsed = synthDatabase({ allocatedStorageGb: 50, maxAllocatedStorageGb: 500 });
-    expect(instanceOf(parsed)).toMatchObject({ storage_type: "gp3", allocated_storage: 50, max_allocated_storage: 500 });
+    expect(instanceOf(parsed)).toMatchObject({
+      storage_type: "gp3",
+      allocated_storage: 50,
+      max_allocated_storage: 500,
+    });
   });
 
   test("lets RDS manage the master password and never sets one", () => {
@@ -106,7 +110,9 @@ describe("Database parameter group", () => {
 
   test("logs PostgreSQL statements slower than slowQueryMs", () => {
     const [group] = resourcesOf(synthDatabase({ slowQueryMs: 250 }), "aws_db_parameter_group");
-    expect(group.parameter).toEqual(expect.arrayContaining([expect.objectContaining({ name: "log_min_duration_statement", value: "250" })]));
+    expect(group.parameter).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "log_min_duration_statement", value: "250" })]),
+    );
   });
 
   test("forces TLS on MySQL with require_secure_transport=1", () => {
@@ -183,9 +189,13 @@ describe("Database monitoring", () => {
     const parsed = synthDatabase({ monitoringIntervalSeconds: 60 });
     const role = addressWith(parsed, "aws_iam_role", "name", "acme-dev-db-monitoring");
     expect(instanceOf(parsed)).toMatchObject({ monitoring_interval: 60, monitoring_role_arn: `\${${role}.arn}` });
-    expect(attachedPolicyArns(parsed, role)).toEqual(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
+    expect(attachedPolicyArns(parsed, role)).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    ]);
     const trust = statementsOf(parsed, parsed.resource.aws_iam_role[role.split(".")[1]].assume_role_policy);
-    expect(trust.flatMap((s) => s.principals ?? [])).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
+    expect(trust.flatMap((s) => s.principals ?? [])).toEqual([
+      { type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] },
+    ]);
   });
 
   test("Performance Insights is off, with no key, unless enabled", () => {

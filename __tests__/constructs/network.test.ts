@@ -46,7 +46,10 @@ function naclRules(parsed: Synthesized, tier: string): NaclRule[] {
 describe("Network subnets", () => {
   test.each([2, 3])("creates one subnet per tier in each of %i availability zones", (count) => {
     const zones = ZONES3.slice(0, count);
-    const parsed = synthNetwork({ availabilityZones: zones, subnets: deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), count) });
+    const parsed = synthNetwork({
+      availabilityZones: zones,
+      subnets: deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), count),
+    });
     for (const tier of SUBNET_TIERS) {
       const subnets = resourcesOf(parsed, "aws_subnet").filter((s) => (s.tags as Record<string, string>).Tier === tier);
       expect(subnets.map((s) => s.availability_zone)).toEqual(zones);
@@ -91,15 +94,18 @@ describe("Network routing", () => {
     return resourcesOf(parsed, "aws_route").filter((r) => refTarget(r.route_table_id) === tableId);
   }
 
-  test.each(["none", "single", "one-per-az"] as const)("database subnets have no route out with NAT mode %s", (mode) => {
-    const parsed = synthNetwork({ natGateways: mode });
-    const tables = routeTablesOfTier(parsed, "database");
-    expect(tables).toHaveLength(3);
-    for (const table of tables) {
-      expect(routesOf(parsed, table)).toEqual([]);
-      expect(parsed.resource.aws_route_table[table.split(".")[1]].route).toBeUndefined();
-    }
-  });
+  test.each(["none", "single", "one-per-az"] as const)(
+    "database subnets have no route out with NAT mode %s",
+    (mode) => {
+      const parsed = synthNetwork({ natGateways: mode });
+      const tables = routeTablesOfTier(parsed, "database");
+      expect(tables).toHaveLength(3);
+      for (const table of tables) {
+        expect(routesOf(parsed, table)).toEqual([]);
+        expect(parsed.resource.aws_route_table[table.split(".")[1]].route).toBeUndefined();
+      }
+    },
+  );
 
   test("public subnets route to the internet gateway", () => {
     const parsed = synthNetwork();
@@ -127,10 +133,15 @@ describe("Network routing", () => {
       Object.entries(parsed.resource.aws_subnet).map(([name, s]) => [`aws_subnet.${name}`, s.availability_zone]),
     );
     const natZone = Object.fromEntries(
-      Object.entries(parsed.resource.aws_nat_gateway).map(([name, n]) => [`aws_nat_gateway.${name}`, subnetZone[refTarget(n.subnet_id)]]),
+      Object.entries(parsed.resource.aws_nat_gateway).map(([name, n]) => [
+        `aws_nat_gateway.${name}`,
+        subnetZone[refTarget(n.subnet_id)],
+      ]),
     );
     const appSubnets = idsByTier(parsed, "aws_subnet", "app");
-    for (const assoc of resourcesOf(parsed, "aws_route_table_association").filter((a) => appSubnets.includes(refTarget(a.subnet_id)))) {
+    for (const assoc of resourcesOf(parsed, "aws_route_table_association").filter((a) =>
+      appSubnets.includes(refTarget(a.subnet_id)),
+    )) {
       const [route] = routesOf(parsed, refTarget(assoc.route_table_id));
       expect(natZone[refTarget(route.nat_gateway_id)]).toBe(subnetZone[refTarget(assoc.subnet_id)]);
     }
@@ -253,17 +264,28 @@ describe("Network flow logs and endpoints", () => {
   test("gateway endpoints for S3 and DynamoDB attach to every app route table", () => {
     const parsed = synthNetwork();
     const gateways = resourcesOf(parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
-    expect(gateways.map((g) => g.service_name).sort()).toEqual(["com.amazonaws.us-east-1.dynamodb", "com.amazonaws.us-east-1.s3"]);
+    expect(gateways.map((g) => g.service_name).sort()).toEqual([
+      "com.amazonaws.us-east-1.dynamodb",
+      "com.amazonaws.us-east-1.s3",
+    ]);
     for (const g of gateways) expect(g.route_table_ids).toHaveLength(3);
   });
 
   test("interface endpoints are off by default and, when on, live in the app subnets behind an HTTPS-only group", () => {
-    expect(resourcesOf(synthNetwork(), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")).toEqual([]);
+    expect(resourcesOf(synthNetwork(), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")).toEqual(
+      [],
+    );
     const parsed = synthNetwork({ interfaceEndpoints: true });
     const interfaces = resourcesOf(parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface");
-    expect(interfaces.map((e) => String(e.service_name).replace("com.amazonaws.us-east-1.", "")).sort()).toEqual(
-      ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssm", "ssmmessages"],
-    );
+    expect(interfaces.map((e) => String(e.service_name).replace("com.amazonaws.us-east-1.", "")).sort()).toEqual([
+      "ecr.api",
+      "ecr.dkr",
+      "kms",
+      "logs",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+    ]);
     const appSubnets = idsByTier(parsed, "aws_subnet", "app").sort();
     for (const e of interfaces) {
       expect((e.subnet_ids as string[]).map(refTarget).sort()).toEqual(appSubnets);
@@ -274,7 +296,9 @@ describe("Network flow logs and endpoints", () => {
       deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), 3).app.map((c) => [443, 443, c]),
     );
     // and the app ACL lets HTTPS between app subnets through
-    expect(naclAllows(naclRules(parsed, "app"), "ingress", deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), 3).app[1], 443)).toBe(true);
+    expect(
+      naclAllows(naclRules(parsed, "app"), "ingress", deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), 3).app[1], 443),
+    ).toBe(true);
   });
 });
 

@@ -25,7 +25,9 @@ describe("StateAccessRole", () => {
   const trust = Object.entries(docs).find(([id]) => id.includes("TrustPolicy"))![1].statement;
 
   test("may read and write only its own state object and lockfile", () => {
-    const objectResources = access.filter((s) => s.actions.some((a) => a.endsWith("Object"))).flatMap((s) => s.resources ?? []);
+    const objectResources = access
+      .filter((s) => s.actions.some((a) => a.endsWith("Object")))
+      .flatMap((s) => s.resources ?? []);
     expect(new Set(objectResources)).toEqual(
       new Set([
         "arn:aws:s3:::acme-tfstate-1/workspaces/dev/terraform.tfstate",
@@ -43,14 +45,21 @@ describe("StateAccessRole", () => {
       {
         test: "ForAllValues:StringEquals",
         variable: "dynamodb:LeadingKeys",
-        values: ["acme-tfstate-1/workspaces/dev/terraform.tfstate", "acme-tfstate-1/workspaces/dev/terraform.tfstate-md5"],
+        values: [
+          "acme-tfstate-1/workspaces/dev/terraform.tfstate",
+          "acme-tfstate-1/workspaces/dev/terraform.tfstate-md5",
+        ],
       },
     ]);
   });
 
   test("grants no wildcard action, and each key's role names only its own key", () => {
     expect(access.flatMap((s) => s.actions).some((a) => a.includes("*"))).toBe(false);
-    const prodDocs = documents({ ...PROPS, roleName: "acme-tfstate-prod", stateKey: "workspaces/prod/terraform.tfstate" });
+    const prodDocs = documents({
+      ...PROPS,
+      roleName: "acme-tfstate-prod",
+      stateKey: "workspaces/prod/terraform.tfstate",
+    });
     const prodAccess = Object.entries(prodDocs).find(([id]) => id.includes("AccessPolicy"))![1].statement;
     expect(JSON.stringify(access)).not.toContain("workspaces/prod");
     expect(JSON.stringify(prodAccess)).toContain("workspaces/prod/terraform.tfstate");
@@ -69,6 +78,8 @@ describe("StateAccessRole", () => {
   });
 
   test("rejects an empty trust list", () => {
-    expect(() => documents({ ...PROPS, trustedPrincipals: [] })).toThrow(/trustedPrincipals must name at least one principal/);
+    expect(() => documents({ ...PROPS, trustedPrincipals: [] })).toThrow(
+      /trustedPrincipals must name at least one principal/,
+    );
   });
 });

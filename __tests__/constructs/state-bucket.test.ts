@@ -44,11 +44,13 @@ describe("StateBucket", () => {
   });
 
   test("enforces bucket-owner object ownership (no ACLs)", () => {
-    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, {
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
   });
 
   test("denies any request not made over TLS 1.2 or later", () => {
-    const statements = (Object.values(parsed.data!.aws_iam_policy_document)[0].statement as Record<string, unknown>[]);
+    const statements = Object.values(parsed.data!.aws_iam_policy_document)[0].statement as Record<string, unknown>[];
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -76,12 +78,19 @@ describe("StateBucket", () => {
   });
 
   test("takes the noncurrent expiry from its props", () => {
-    expect(synth({ noncurrentVersionExpirationDays: 30 })).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
-      rule: expect.arrayContaining([expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] })]),
-    });
+    expect(synth({ noncurrentVersionExpirationDays: 30 })).toHaveResourceWithProperties(
+      S3BucketLifecycleConfiguration,
+      {
+        rule: expect.arrayContaining([
+          expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+        ]),
+      },
+    );
   });
 
   test("rejects a non-positive expiry", () => {
-    expect(() => synth({ noncurrentVersionExpirationDays: 0 })).toThrow(/noncurrentVersionExpirationDays must be a whole number of days >= 1, got 0/);
+    expect(() => synth({ noncurrentVersionExpirationDays: 0 })).toThrow(
+      /noncurrentVersionExpirationDays must be a whole number of days >= 1, got 0/,
+    );
   });
 });

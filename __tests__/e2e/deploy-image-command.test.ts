@@ -83,7 +83,9 @@ describe("refusals, without writing", () => {
     versionsBefore = (await devSsm.send(new GetParameterHistoryCommand({ Name: API_PARAMETER }))).Parameters!.length;
   });
   afterEach(async () => {
-    expect((await devSsm.send(new GetParameterHistoryCommand({ Name: API_PARAMETER }))).Parameters!.length).toBe(versionsBefore);
+    expect((await devSsm.send(new GetParameterHistoryCommand({ Name: API_PARAMETER }))).Parameters!.length).toBe(
+      versionsBefore,
+    );
   });
 
   test.each<[string, string, RegExp]>([
@@ -106,10 +108,12 @@ describe("refusals, without writing", () => {
   test("an unknown service exits 2, listing the services, and writes no parameter for it", async () => {
     const run = await deployImage(["dev", "worker", "v2"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/);
-    await expect(devSsm.send(new GetParameterCommand({ Name: imageTagParameter(project.project, "dev", "worker") }))).rejects.toThrow(
-      expect.objectContaining({ name: "ParameterNotFound" }),
+    expect(run.stderr).toMatch(
+      /No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/,
     );
+    await expect(
+      devSsm.send(new GetParameterCommand({ Name: imageTagParameter(project.project, "dev", "worker") })),
+    ).rejects.toThrow(expect.objectContaining({ name: "ParameterNotFound" }));
   });
 
   test("an unknown workspace exits 2", async () => {
@@ -128,9 +132,9 @@ describe("refusals, without writing", () => {
     const run = await deployImage(["dev", "web", "v2"]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/The parameter \/acme\/dev\/web\/IMAGE_TAG does not exist.*npx cdktf deploy dev/);
-    await expect(devSsm.send(new GetParameterCommand({ Name: imageTagParameter(project.project, "dev", "web") }))).rejects.toThrow(
-      expect.objectContaining({ name: "ParameterNotFound" }),
-    );
+    await expect(
+      devSsm.send(new GetParameterCommand({ Name: imageTagParameter(project.project, "dev", "web") })),
+    ).rejects.toThrow(expect.objectContaining({ name: "ParameterNotFound" }));
   });
 });
 

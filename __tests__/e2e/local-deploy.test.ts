@@ -6,7 +6,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeNatGatewaysCommand, DescribeNetworkAclsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import {
   GetBucketVersioningCommand,
   GetObjectCommand,
@@ -17,7 +23,11 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
-import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../../src/config";
@@ -98,17 +108,24 @@ describe("local deploy of bootstrap and dev", () => {
   test("dev's state object is in the master account's bucket under the workspace key", async () => {
     const head = await masterS3.send(new HeadObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }));
     expect(head.ContentLength).toBeGreaterThan(0);
-    const body = await (await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))).Body!.transformToString();
+    const body = await (
+      await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))
+    ).Body!.transformToString();
     const state = JSON.parse(body) as { resources: { type: string }[] };
     expect(state.resources.map((r) => r.type)).toContain("aws_vpc");
   });
 
   test("the lock was taken through DynamoDB and released from S3", async () => {
     const digest = await masterDynamo.send(
-      new GetItemCommand({ TableName: project.lockTableName, Key: { LockID: { S: `${project.stateBucketName}/${dev.stateKey}-md5` } } }),
+      new GetItemCommand({
+        TableName: project.lockTableName,
+        Key: { LockID: { S: `${project.stateBucketName}/${dev.stateKey}-md5` } },
+      }),
     );
     expect(digest.Item?.Digest?.S).toMatch(/^[0-9a-f]{32}$/);
-    const listed = await masterS3.send(new ListObjectsV2Command({ Bucket: project.stateBucketName, Prefix: "workspaces/dev/" }));
+    const listed = await masterS3.send(
+      new ListObjectsV2Command({ Bucket: project.stateBucketName, Prefix: "workspaces/dev/" }),
+    );
     expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([dev.stateKey]);
   });
 
@@ -140,7 +157,11 @@ describe("local deploy of bootstrap and dev", () => {
     const devBuckets = await devS3.send(new ListBucketsCommand({}));
     expect((devBuckets.Buckets ?? []).map((b) => b.Name)).not.toContain(project.stateBucketName);
     const devTables = await new DynamoDBClient(
-      clientConfig(server.endpoint, region, await credentialsFor(server.endpoint, region, dev.accountId, dev.deployRoleName)),
+      clientConfig(
+        server.endpoint,
+        region,
+        await credentialsFor(server.endpoint, region, dev.accountId, dev.deployRoleName),
+      ),
     ).send(new ListTablesCommand({}));
     expect(devTables.TableNames ?? []).not.toContain(project.lockTableName);
   });
@@ -154,7 +175,10 @@ describe("local deploy of bootstrap and dev", () => {
     const nats = await devEc2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }));
     expect((nats.NatGateways ?? []).filter((n) => n.State !== "deleted")).toHaveLength(1);
     const acls = await devEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
-    const tiers = (acls.NetworkAcls ?? []).map((a) => a.Tags?.find((t) => t.Key === "Tier")?.Value).filter(Boolean).sort();
+    const tiers = (acls.NetworkAcls ?? [])
+      .map((a) => a.Tags?.find((t) => t.Key === "Tier")?.Value)
+      .filter(Boolean)
+      .sort();
     expect(tiers).toEqual(["app", "database", "public"]);
     const defaultAcl = (acls.NetworkAcls ?? []).find((a) => a.IsDefault);
     // Only AWS's fixed catch-all deny entries (rule 32767) remain on the default ACL.
@@ -167,18 +191,25 @@ describe("local deploy of bootstrap and dev", () => {
     const host = await devSsm.send(new GetParameterCommand({ Name: "/acme/dev/database/HOST" }));
     expect(String(result.workspace.outputs.database_endpoint)).toContain(host.Parameter!.Value!);
     const { DBInstances } = await devRds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "acme-dev-db" }));
-    expect(DBInstances![0]).toMatchObject({ PubliclyAccessible: false, StorageEncrypted: true, MasterUserSecret: expect.objectContaining({ SecretArn: secretArn }) });
+    expect(DBInstances![0]).toMatchObject({
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      MasterUserSecret: expect.objectContaining({ SecretArn: secretArn }),
+    });
   });
 
   test("no password and no secret value reaches Terraform state", async () => {
-    const body = await (await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))).Body!.transformToString();
+    const body = await (
+      await masterS3.send(new GetObjectCommand({ Bucket: project.stateBucketName, Key: dev.stateKey }))
+    ).Body!.transformToString();
     const offending: string[] = [];
     const walk = (node: unknown, path: string) => {
       if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
       else if (node && typeof node === "object") {
         for (const [key, value] of Object.entries(node)) {
           const here = `${path}.${key}`;
-          if (/password|secret_string|secret_binary/i.test(key) && typeof value === "string" && value !== "") offending.push(here);
+          if (/password|secret_string|secret_binary/i.test(key) && typeof value === "string" && value !== "")
+            offending.push(here);
           walk(value, here);
         }
       }
@@ -194,12 +225,16 @@ describe("local deploy of bootstrap and dev", () => {
 
   test("a new image tag written by the deploy step changes the service's task definition and nothing else", async () => {
     const env = emulatorEnv(server.endpoint, region);
-    await devSsm.send(new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "v2-e2e", Type: "String", Overwrite: true }));
+    await devSsm.send(
+      new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "v2-e2e", Type: "String", Overwrite: true }),
+    );
     try {
       const dir = result.workspace.directory;
       await terraform(dir, ["plan", "-input=false", "-no-color", "-out=image.tfplan"], { env });
       const shown = await terraform(dir, ["show", "-json", "image.tfplan"], { env });
-      const changes = (JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }).resource_changes
+      const changes = (
+        JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }
+      ).resource_changes
         .filter((c) => !(c.change.actions.length === 1 && ["no-op", "read"].includes(c.change.actions[0])))
         .map((c) => c.address);
       expect(changes.sort()).toEqual([
@@ -207,18 +242,25 @@ describe("local deploy of bootstrap and dev", () => {
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_MigrationTaskDefinition_/),
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_TaskDefinition_/),
       ]);
-      const plan = JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] };
+      const plan = JSON.parse(shown.stdout) as {
+        resource_changes: { address: string; change: { after: Record<string, unknown> } }[];
+      };
       const taskDef = plan.resource_changes.find((c) => /Service-api_TaskDefinition_/.test(c.address))!;
       expect(String(taskDef.change.after.container_definitions)).toContain(":v2-e2e");
     } finally {
-      await devSsm.send(new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "latest", Type: "String", Overwrite: true }));
+      await devSsm.send(
+        new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "latest", Type: "String", Overwrite: true }),
+      );
     }
   });
 
   test("npm run secrets fills the deployed stack's secrets, and npm run task runs api's migration in its network", async () => {
     const env = { ...emulatorEnv(server.endpoint, region), SECRET_STRIPE_API_KEY: "sk_test_e2e_0123456789" };
     const secrets = await runScript("scripts/secrets.ts", ["dev"], env);
-    expect({ code: secrets.code, out: secrets.stdout }).toEqual({ code: 0, out: expect.stringContaining("web-session-key") });
+    expect({ code: secrets.code, out: secrets.stdout }).toEqual({
+      code: 0,
+      out: expect.stringContaining("web-session-key"),
+    });
     expect(`${secrets.stdout}${secrets.stderr}`).not.toContain("sk_test_e2e_0123456789");
     const value = await devSecrets.send(new GetSecretValueCommand({ SecretId: "acme/dev/stripe-api-key" }));
     expect(value.SecretString).toBe("sk_test_e2e_0123456789");
@@ -247,9 +289,14 @@ describe("local deploy of bootstrap and dev", () => {
     const dir = path.join(outdir, "stacks", "bootstrap");
     await terraform(dir, ["init", "-input=false", "-no-color"], { env });
     await terraform(dir, ["state", "push", path.join(workDir, "bootstrap.tfstate")], { env });
-    const head = await masterS3.send(new HeadObjectCommand({ Bucket: project.stateBucketName, Key: "bootstrap/terraform.tfstate" }));
+    const head = await masterS3.send(
+      new HeadObjectCommand({ Bucket: project.stateBucketName, Key: "bootstrap/terraform.tfstate" }),
+    );
     expect(head.ContentLength).toBeGreaterThan(0);
-    const plan = await terraform(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { env, okCodes: [0, 2] });
+    const plan = await terraform(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], {
+      env,
+      okCodes: [0, 2],
+    });
     expect(plan.code).toBe(0);
   });
 });

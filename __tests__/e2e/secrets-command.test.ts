@@ -55,9 +55,13 @@ const idOf = (secret: SecretConfig, ws: WorkspaceConfig = dev) => secretName(pro
 /** The AWSCURRENT version of a secret and its value, or undefined when it has none. */
 async function current(secret: SecretConfig): Promise<{ versionId: string; value: string } | undefined> {
   const described = await devSm.send(new DescribeSecretCommand({ SecretId: idOf(secret) }));
-  const versionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes("AWSCURRENT"))?.[0];
+  const versionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) =>
+    stages.includes("AWSCURRENT"),
+  )?.[0];
   if (!versionId) return undefined;
-  const { SecretString } = await devSm.send(new GetSecretValueCommand({ SecretId: idOf(secret), VersionId: versionId }));
+  const { SecretString } = await devSm.send(
+    new GetSecretValueCommand({ SecretId: idOf(secret), VersionId: versionId }),
+  );
   values.add(SecretString!);
   return { versionId, value: SecretString! };
 }
@@ -69,7 +73,11 @@ function redeployCommand(service: string): string {
 beforeAll(async () => {
   server = await startMoto();
   const client = async (ws: WorkspaceConfig) =>
-    new SecretsManagerClient({ endpoint: server.endpoint, region, credentials: await credentialsFor(server.endpoint, region, ws.accountId, ws.deployRoleName) });
+    new SecretsManagerClient({
+      endpoint: server.endpoint,
+      region,
+      credentials: await credentialsFor(server.endpoint, region, ws.accountId, ws.deployRoleName),
+    });
   devSm = await client(dev);
   prodSm = await client(prod);
   // What the workspace stack creates: the secret, without a value.
@@ -99,7 +107,9 @@ test("--help prints the usage with the exit codes", async () => {
 test("an unknown workspace, secret or option is a usage error (exit 2)", async () => {
   const workspace = await secrets(["staging"]);
   expect(workspace.code).toBe(2);
-  expect(workspace.stderr).toContain(`No workspace "staging"; expected one of ${workspaces.map((w) => w.name).join(", ")}`);
+  expect(workspace.stderr).toContain(
+    `No workspace "staging"; expected one of ${workspaces.map((w) => w.name).join(", ")}`,
+  );
 
   const only = await secrets(["dev", "--only", "nope"]);
   expect(only.code).toBe(2);
@@ -141,7 +151,9 @@ test("a second run keeps both values: same AWSCURRENT versions, same values, exi
   const run = await secrets(["dev"], { [STRIPE_VAR]: rotatedStripeValue });
   expect(run.code).toBe(0);
   expect(run.stdout).toContain("web-session-key: kept existing value");
-  expect(run.stdout).toContain(`stripe-api-key: kept existing value (${STRIPE_VAR} is set but ignored without --rotate)`);
+  expect(run.stdout).toContain(
+    `stripe-api-key: kept existing value (${STRIPE_VAR} is set but ignored without --rotate)`,
+  );
   expect(run.stdout).not.toContain("redeploy");
   expect(await current(generated)).toEqual(first.generated);
   expect(await current(provided)).toEqual(first.provided);
@@ -157,7 +169,9 @@ test("--rotate writes a new version of the generated secret, keeps the provided 
   expect(run.stdout).toContain(`web-session-key: rotated: new version ${gen.versionId}`);
 
   expect(await current(provided)).toEqual(first.provided);
-  expect(run.stdout).toContain(`stripe-api-key: kept existing value (to rotate it, set ${STRIPE_VAR} and re-run with --rotate)`);
+  expect(run.stdout).toContain(
+    `stripe-api-key: kept existing value (to rotate it, set ${STRIPE_VAR} and re-run with --rotate)`,
+  );
 
   expect(run.stdout).toContain("web (reads web-session-key)");
   expect(run.stdout).toContain(redeployCommand("web"));
@@ -182,7 +196,9 @@ test("secrets the stack has not created are reported and not created (prod, not 
   const run = await secrets(["prod"], { [STRIPE_VAR]: stripeValue });
   expect(run.code).toBe(1);
   for (const secret of prod.secrets) {
-    expect(run.stdout).toContain(`${secret.name}: not deployed yet: run the stack first (no secret ${idOf(secret, prod)})`);
+    expect(run.stdout).toContain(
+      `${secret.name}: not deployed yet: run the stack first (no secret ${idOf(secret, prod)})`,
+    );
   }
   expect(run.stderr).toContain(`${prod.secrets.length} secret(s) still need a value`);
   const listed = await prodSm.send(new ListSecretsCommand({}));
@@ -209,15 +225,21 @@ test("fillSecrets (the library) reports an undeclared-in-AWS secret as not deplo
   expect(result.failures).toBe(1);
   expect(result.redeploy).toEqual([]);
   expect(lines).toContain(`not-deployed: not deployed yet: run the stack first (no secret ${idOf(extra)})`);
-  await expect(devSm.send(new DescribeSecretCommand({ SecretId: idOf(extra) }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  await expect(devSm.send(new DescribeSecretCommand({ SecretId: idOf(extra) }))).rejects.toMatchObject({
+    name: "ResourceNotFoundException",
+  });
 });
 
 test("nothing any run printed contains a secret value, whole or in part", async () => {
   // Every version ever written, current or not.
   for (const secret of dev.secrets) {
-    const { Versions } = await devSm.send(new ListSecretVersionIdsCommand({ SecretId: idOf(secret), IncludeDeprecated: true }));
+    const { Versions } = await devSm.send(
+      new ListSecretVersionIdsCommand({ SecretId: idOf(secret), IncludeDeprecated: true }),
+    );
     for (const version of Versions ?? []) {
-      const { SecretString } = await devSm.send(new GetSecretValueCommand({ SecretId: idOf(secret), VersionId: version.VersionId }));
+      const { SecretString } = await devSm.send(
+        new GetSecretValueCommand({ SecretId: idOf(secret), VersionId: version.VersionId }),
+      );
       values.add(SecretString!);
     }
   }

@@ -94,7 +94,10 @@ async function motoApi(action: string, body?: unknown): Promise<string> {
 
 /** Runs `fn` while moto's ECS tasks never leave RUNNING on their own. */
 async function withTasksThatNeverStop<T>(fn: () => Promise<T>): Promise<T> {
-  await motoApi("state-manager/set-transition", { model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } });
+  await motoApi("state-manager/set-transition", {
+    model_name: "ecs::task",
+    transition: { progression: "manual", times: 1_000_000 },
+  });
   try {
     return await fn();
   } finally {
@@ -148,21 +151,41 @@ async function createNetwork(ec2: EC2Client, cidrPrefix: string, groupName: stri
   const subnets: string[] = [];
   for (const [i, zone] of ["us-east-1a", "us-east-1b"].entries()) {
     const { Subnet } = await ec2.send(
-      new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: `${cidrPrefix}.${32 + i * 16}.0/20`, AvailabilityZone: zone }),
+      new CreateSubnetCommand({
+        VpcId: Vpc!.VpcId,
+        CidrBlock: `${cidrPrefix}.${32 + i * 16}.0/20`,
+        AvailabilityZone: zone,
+      }),
     );
     subnets.push(Subnet!.SubnetId!);
   }
-  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: groupName, Description: `Tasks of ${groupName}`, VpcId: Vpc!.VpcId }));
+  const { GroupId } = await ec2.send(
+    new CreateSecurityGroupCommand({ GroupName: groupName, Description: `Tasks of ${groupName}`, VpcId: Vpc!.VpcId }),
+  );
   // A second group in the same VPC that the task must not get.
-  const other = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${groupName}-other`, Description: "not the service's", VpcId: Vpc!.VpcId }));
+  const other = await ec2.send(
+    new CreateSecurityGroupCommand({
+      GroupName: `${groupName}-other`,
+      Description: "not the service's",
+      VpcId: Vpc!.VpcId,
+    }),
+  );
   await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({ GroupId: other.GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }),
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: other.GroupId,
+      IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+    }),
   );
   return { subnets, securityGroup: GroupId! };
 }
 
 /** The cluster, the service's task definition (and the migration's), and the ECS service, as the stacks make them. */
-async function createService(ecs: ECSClient, ws: WorkspaceConfig, network: Network, withMigration: boolean): Promise<string | undefined> {
+async function createService(
+  ecs: ECSClient,
+  ws: WorkspaceConfig,
+  network: Network,
+  withMigration: boolean,
+): Promise<string | undefined> {
   const prefix = ws.namePrefix;
   const image = `${ws.accountId}.dkr.ecr.${region}.amazonaws.com/${project.project}/${ws.name}/api:v1`;
   const container = (streamPrefix: string, extra: Partial<ContainerDefinition>): ContainerDefinition => ({
@@ -173,7 +196,11 @@ async function createService(ecs: ECSClient, ws: WorkspaceConfig, network: Netwo
     memory: api.memory,
     logConfiguration: {
       logDriver: "awslogs",
-      options: { "awslogs-group": `/ecs/${prefix}/${api.name}`, "awslogs-region": region, "awslogs-stream-prefix": streamPrefix },
+      options: {
+        "awslogs-group": `/ecs/${prefix}/${api.name}`,
+        "awslogs-region": region,
+        "awslogs-stream-prefix": streamPrefix,
+      },
     },
     ...extra,
   });
@@ -188,11 +215,19 @@ async function createService(ecs: ECSClient, ws: WorkspaceConfig, network: Netwo
         containerDefinitions: [definition],
       }),
     );
-  await ecs.send(new CreateClusterCommand({ clusterName: clusterName(prefix), capacityProviders: ["FARGATE", "FARGATE_SPOT"] }));
-  const service = await register(serviceName(prefix, api.name), container(api.name, { portMappings: [{ containerPort: api.port }] }));
+  await ecs.send(
+    new CreateClusterCommand({ clusterName: clusterName(prefix), capacityProviders: ["FARGATE", "FARGATE_SPOT"] }),
+  );
+  const service = await register(
+    serviceName(prefix, api.name),
+    container(api.name, { portMappings: [{ containerPort: api.port }] }),
+  );
   let migrationArn: string | undefined;
   if (withMigration) {
-    const migration = await register(migrationFamily(prefix, api.name), container("migrate", { command: api.migration!.command }));
+    const migration = await register(
+      migrationFamily(prefix, api.name),
+      container("migrate", { command: api.migration!.command }),
+    );
     migrationArn = migration.taskDefinition!.taskDefinitionArn;
   }
   await ecs.send(
@@ -203,7 +238,13 @@ async function createService(ecs: ECSClient, ws: WorkspaceConfig, network: Netwo
       desiredCount: 1,
       // moto's RunTask cannot place a task by capacity provider strategy (see the header).
       launchType: "FARGATE",
-      networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: [network.securityGroup], assignPublicIp: "DISABLED" } },
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: network.subnets,
+          securityGroups: [network.securityGroup],
+          assignPublicIp: "DISABLED",
+        },
+      },
     }),
   );
   return migrationArn;
@@ -223,8 +264,19 @@ beforeAll(async () => {
 
   devNetwork = await createNetwork(devEc2, "10.10", serviceName(dev.namePrefix, api.name));
   migrationTaskDefinitionArn = (await createService(devEcs, dev, devNetwork, true))!;
-  await devSsm.send(new PutParameterCommand({ Name: imageTagParameter(project.project, dev.name, api.name), Value: "v1", Type: "String" }));
-  await createService(prodEcs, prod, await createNetwork(prodEc2, "10.20", serviceName(prod.namePrefix, api.name)), false);
+  await devSsm.send(
+    new PutParameterCommand({
+      Name: imageTagParameter(project.project, dev.name, api.name),
+      Value: "v1",
+      Type: "String",
+    }),
+  );
+  await createService(
+    prodEcs,
+    prod,
+    await createNetwork(prodEc2, "10.20", serviceName(prod.namePrefix, api.name)),
+    false,
+  );
 });
 
 afterAll(async () => {
@@ -255,8 +307,12 @@ describe("npm run task -- dev api migrate (the task stops on its own)", () => {
   test("prints the task ARN and the task's log group and stream", () => {
     expect(taskArn).toMatch(new RegExp(`^arn:aws:ecs:${region}:${dev.accountId}:task/${DEV_CLUSTER}/[0-9a-f-]+$`));
     const id = taskArn.split("/").pop();
-    expect(run.stdout).toContain(`Logs: CloudWatch Logs group /ecs/${dev.namePrefix}/api, stream migrate/api/${id} (${region})`);
-    expect(run.stdout).toContain(`aws logs tail /ecs/${dev.namePrefix}/api --log-stream-names migrate/api/${id} --follow`);
+    expect(run.stdout).toContain(
+      `Logs: CloudWatch Logs group /ecs/${dev.namePrefix}/api, stream migrate/api/${id} (${region})`,
+    );
+    expect(run.stdout).toContain(
+      `aws logs tail /ecs/${dev.namePrefix}/api --log-stream-names migrate/api/${id} --follow`,
+    );
   });
 
   test("starts the latest migration task definition once, with the service's subnets and security group and no public IP", () => {
@@ -271,7 +327,11 @@ describe("npm run task -- dev api migrate (the task stops on its own)", () => {
       startedBy: "npm-run-task",
       group: "task:migrate",
       networkConfiguration: {
-        awsvpcConfiguration: { subnets: devNetwork.subnets, securityGroups: [devNetwork.securityGroup], assignPublicIp: "DISABLED" },
+        awsvpcConfiguration: {
+          subnets: devNetwork.subnets,
+          securityGroups: [devNetwork.securityGroup],
+          assignPublicIp: "DISABLED",
+        },
       },
       launchType: "FARGATE",
       propagateTags: "TASK_DEFINITION",
@@ -290,7 +350,9 @@ describe("npm run task -- dev api migrate (the task stops on its own)", () => {
     const eni = described.attachments?.find((a) => a.type === "ElasticNetworkInterface");
     const detail = (name: string) => eni?.details?.find((d) => d.name === name)?.value;
     expect(devNetwork.subnets).toContain(detail("subnetId"));
-    const { NetworkInterfaces } = await devEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [detail("networkInterfaceId")!] }));
+    const { NetworkInterfaces } = await devEc2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [detail("networkInterfaceId")!] }),
+    );
     expect(NetworkInterfaces?.[0].Groups?.map((g) => g.GroupId)).toEqual([devNetwork.securityGroup]);
     expect(NetworkInterfaces?.[0].Association?.PublicIp).toBeUndefined();
   });
@@ -350,20 +412,38 @@ describe("npm run task -- dev api migrate --timeout 2 (the task never stops)", (
 
   test("leaves the task running and tells how to stop it", () => {
     expect(statusAfterwards).toBe("RUNNING");
-    expect(run.stdout).toContain(`aws ecs stop-task --cluster ${DEV_CLUSTER} --task ${arn.split("/").pop()} --region ${region}`);
+    expect(run.stdout).toContain(
+      `aws ecs stop-task --cluster ${DEV_CLUSTER} --task ${arn.split("/").pop()} --region ${region}`,
+    );
   });
 });
 
 describe("the image-tag check", () => {
   afterAll(async () => {
-    await devSsm.send(new PutParameterCommand({ Name: imageTagParameter(project.project, dev.name, api.name), Value: "v1", Type: "String", Overwrite: true }));
+    await devSsm.send(
+      new PutParameterCommand({
+        Name: imageTagParameter(project.project, dev.name, api.name),
+        Value: "v1",
+        Type: "String",
+        Overwrite: true,
+      }),
+    );
   });
 
   test("warns when the parameter holds a tag the task definition does not run yet", async () => {
-    await devSsm.send(new PutParameterCommand({ Name: imageTagParameter(project.project, dev.name, api.name), Value: "v2", Type: "String", Overwrite: true }));
+    await devSsm.send(
+      new PutParameterCommand({
+        Name: imageTagParameter(project.project, dev.name, api.name),
+        Value: "v2",
+        Type: "String",
+        Overwrite: true,
+      }),
+    );
     const run = await task(["dev", "api", "migrate"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`warning: /acme/dev/api/IMAGE_TAG holds "v2", but this task definition still runs "v1"`);
+    expect(run.stdout).toContain(
+      `warning: /acme/dev/api/IMAGE_TAG holds "v2", but this task definition still runs "v1"`,
+    );
     expect(run.stdout).toContain("run `npx cdktf deploy dev` first");
   });
 });
@@ -380,7 +460,9 @@ describe("errors, without starting a task", () => {
   test("an unknown service exits 2, listing the services", async () => {
     const run = await task(["dev", "worker", "migrate"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/);
+    expect(run.stderr).toMatch(
+      /No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/,
+    );
   });
 
   test("a service without a migration exits 2, naming the services that have one", async () => {
@@ -401,14 +483,16 @@ describe("errors, without starting a task", () => {
     expect(run.stderr).toMatch(/No workspace "staging"; expected one of dev, prod/);
   });
 
-  test.each([[["dev", "api"]], [["dev", "api", "migrate", "extra"]], [["dev", "api", "migrate", "--timeout", "0"]], [["dev", "api", "migrate", "--bogus"]]])(
-    "bad arguments %j exit 2 with the usage",
-    async (args) => {
-      const run = await task(args);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain("Usage: npm run task --");
-    },
-  );
+  test.each([
+    [["dev", "api"]],
+    [["dev", "api", "migrate", "extra"]],
+    [["dev", "api", "migrate", "--timeout", "0"]],
+    [["dev", "api", "migrate", "--bogus"]],
+  ])("bad arguments %j exit 2 with the usage", async (args) => {
+    const run = await task(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Usage: npm run task --");
+  });
 
   test("a missing migration task definition exits 3 (prod has the service but not the family)", async () => {
     const run = await task(["prod", "api", "migrate"]);
@@ -426,7 +510,13 @@ describe("errors, without starting a task", () => {
   test("--help documents the exit codes", async () => {
     const run = await task(["--help"]);
     expect(run.code).toBe(0);
-    for (const line of [/^ {2}0 +the task succeeded/m, /^ {2}1-125 +the task's own exit code/m, /^ {2}2 +usage error/m, /^ {2}3 +the ECS cluster, service or task definition does not exist/m, /^ {2}4 +timed out/m]) {
+    for (const line of [
+      /^ {2}0 +the task succeeded/m,
+      /^ {2}1-125 +the task's own exit code/m,
+      /^ {2}2 +usage error/m,
+      /^ {2}3 +the ECS cluster, service or task definition does not exist/m,
+      /^ {2}4 +timed out/m,
+    ]) {
       expect(run.stdout).toMatch(line);
     }
   });

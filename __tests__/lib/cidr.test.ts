@@ -12,16 +12,28 @@ describe("parseCidr", () => {
     expect(parseCidr(text)).toEqual({ network, prefix });
   });
 
-  test.each(["banana", "", "10.0.0/16", "10.0.0.0", "10.0.0.0/", "10.0.0.0/33", " 10.0.0.0/16", "10.0.0.0/16 ", "10.0.0.0/16/8", "-1.0.0.0/8", "1.2.3.4.5/8"])(
-    "rejects the malformed %p",
+  test.each([
+    "banana",
+    "",
+    "10.0.0/16",
+    "10.0.0.0",
+    "10.0.0.0/",
+    "10.0.0.0/33",
+    " 10.0.0.0/16",
+    "10.0.0.0/16 ",
+    "10.0.0.0/16/8",
+    "-1.0.0.0/8",
+    "1.2.3.4.5/8",
+  ])("rejects the malformed %p", (text) => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+
+  test.each(["10.0.0.1/16", "10.10.1.0/16", "192.168.1.128/24", "0.0.0.1/0"])(
+    "rejects %s, which has host bits set",
     (text) => {
       expect(parseCidr(text)).toBeUndefined();
     },
   );
-
-  test.each(["10.0.0.1/16", "10.10.1.0/16", "192.168.1.128/24", "0.0.0.1/0"])("rejects %s, which has host bits set", (text) => {
-    expect(parseCidr(text)).toBeUndefined();
-  });
 
   test.each(["256.0.0.0/8", "10.0.300.0/24", "10.0.0.999/32"])("rejects %s, which has an octet above 255", (text) => {
     expect(parseCidr(text)).toBeUndefined();

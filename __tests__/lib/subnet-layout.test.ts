@@ -27,12 +27,15 @@ describe("deriveSubnetLayout", () => {
     expect(SUBNET_TIERS.map((tier) => layout[tier].length)).toEqual([azCount, azCount, azCount]);
   });
 
-  test.each(["10.10.0.0/16", "172.31.0.0/16", "192.168.4.0/22", "10.0.0.0/23"])("keeps every subnet inside the VPC %s", (vpcText) => {
-    const vpc = mustParseCidr(vpcText);
-    const subnets = allSubnets(deriveSubnetLayout(vpc, 8));
-    expect(subnets).toHaveLength(24);
-    for (const subnet of subnets) expect(contains(vpc, subnet)).toBe(true);
-  });
+  test.each(["10.10.0.0/16", "172.31.0.0/16", "192.168.4.0/22", "10.0.0.0/23"])(
+    "keeps every subnet inside the VPC %s",
+    (vpcText) => {
+      const vpc = mustParseCidr(vpcText);
+      const subnets = allSubnets(deriveSubnetLayout(vpc, 8));
+      expect(subnets).toHaveLength(24);
+      for (const subnet of subnets) expect(contains(vpc, subnet)).toBe(true);
+    },
+  );
 
   test("makes subnets pairwise disjoint", () => {
     const subnets = allSubnets(deriveSubnetLayout(VPC, 8));

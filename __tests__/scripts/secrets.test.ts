@@ -30,13 +30,16 @@ describe("ALPHABETS", () => {
 });
 
 describe("generateSecretValue", () => {
-  test.each(SECRET_ALPHABETS.map((a) => [a]))("%s: has the requested length and only characters of its alphabet", (alphabet) => {
-    for (const length of [16, 48, 64, 4096]) {
-      const value = generateSecretValue(length, alphabet);
-      expect(value).toHaveLength(length);
-      for (const c of value) expect(ALPHABETS[alphabet]).toContain(c);
-    }
-  });
+  test.each(SECRET_ALPHABETS.map((a) => [a]))(
+    "%s: has the requested length and only characters of its alphabet",
+    (alphabet) => {
+      for (const length of [16, 48, 64, 4096]) {
+        const value = generateSecretValue(length, alphabet);
+        expect(value).toHaveLength(length);
+        for (const c of value) expect(ALPHABETS[alphabet]).toContain(c);
+      }
+    },
+  );
 
   test.each(SECRET_ALPHABETS.map((a) => [a]))("%s: two values differ", (alphabet) => {
     expect(generateSecretValue(48, alphabet)).not.toBe(generateSecretValue(48, alphabet));
@@ -71,7 +74,9 @@ describe("parseArgs", () => {
       help: false,
       args: { workspace: "dev", rotate: true, only: "web-session-key", noAssumeRole: true },
     });
-    expect(parseArgs(["--only=stripe-api-key", "dev"])).toMatchObject({ args: { workspace: "dev", only: "stripe-api-key", rotate: false } });
+    expect(parseArgs(["--only=stripe-api-key", "dev"])).toMatchObject({
+      args: { workspace: "dev", only: "stripe-api-key", rotate: false },
+    });
   });
 
   test("rejects a missing workspace, unknown options, extra arguments and --only without a name", () => {
@@ -84,7 +89,12 @@ describe("parseArgs", () => {
 
 describe("describeError", () => {
   test("keeps only the name and message, with any written value replaced", () => {
-    const err = Object.assign(new Error("rejected value s3cr3t-value for acme/dev/x"), { name: "InvalidRequestException", $response: { body: "s3cr3t-value" } });
-    expect(describeError(err, ["s3cr3t-value"])).toBe("InvalidRequestException: rejected value [redacted] for acme/dev/x");
+    const err = Object.assign(new Error("rejected value s3cr3t-value for acme/dev/x"), {
+      name: "InvalidRequestException",
+      $response: { body: "s3cr3t-value" },
+    });
+    expect(describeError(err, ["s3cr3t-value"])).toBe(
+      "InvalidRequestException: rejected value [redacted] for acme/dev/x",
+    );
   });
 });

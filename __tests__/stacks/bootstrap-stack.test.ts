@@ -26,8 +26,12 @@ describe("BootstrapStack", () => {
   test("moves its state into the bucket when the project says backend: s3", () => {
     const env = realEnvironments();
     const app = Testing.app();
-    const s3Stack = new BootstrapStack(app, "bootstrap", { project: { ...env.project, backend: "s3" }, workspaces: env.workspaces });
-    const backend = (JSON.parse(Testing.synth(s3Stack)) as { terraform: { backend: Record<string, unknown> } }).terraform.backend;
+    const s3Stack = new BootstrapStack(app, "bootstrap", {
+      project: { ...env.project, backend: "s3" },
+      workspaces: env.workspaces,
+    });
+    const backend = (JSON.parse(Testing.synth(s3Stack)) as { terraform: { backend: Record<string, unknown> } })
+      .terraform.backend;
     expect(backend).toEqual({
       s3: expect.objectContaining({
         bucket: "acme-tfstate-111111111111",
@@ -51,16 +55,24 @@ describe("BootstrapStack", () => {
   });
 
   test("gives every workspace its own state role", () => {
-    expect(resourcesOf(parsed, "aws_iam_role").map((r) => r.name).sort()).toEqual(["acme-tfstate-dev", "acme-tfstate-prod"]);
+    expect(
+      resourcesOf(parsed, "aws_iam_role")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["acme-tfstate-dev", "acme-tfstate-prod"]);
     expect(Object.keys(stack.stateRoles).sort()).toEqual(["dev", "prod"]);
   });
 
   test("each workspace's state role trusts only that workspace's principals", () => {
     const env = realEnvironments();
     const workspaces = env.workspaces.map((ws) =>
-      ws.name === "dev" ? { ...ws, statePrincipals: ["arn:aws:iam::222222222222:role/ci-dev"] } : { ...ws, statePrincipals: ["arn:aws:iam::333333333333:role/ci-prod"] },
+      ws.name === "dev"
+        ? { ...ws, statePrincipals: ["arn:aws:iam::222222222222:role/ci-dev"] }
+        : { ...ws, statePrincipals: ["arn:aws:iam::333333333333:role/ci-prod"] },
     );
-    const synthesized = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { project: env.project, workspaces }))) as {
+    const synthesized = JSON.parse(
+      Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { project: env.project, workspaces })),
+    ) as {
       data: { aws_iam_policy_document: Record<string, { statement: { principals?: { identifiers: string[] }[] }[] }> };
     };
     const trust = (name: string) =>
@@ -72,9 +84,18 @@ describe("BootstrapStack", () => {
   });
 
   test("outputs the bucket, table, region and each workspace's backend settings", () => {
-    expect(Object.keys(parsed.output ?? {}).sort()).toEqual(["lock_table", "region", "state_bucket", "workspace_backends"]);
+    expect(Object.keys(parsed.output ?? {}).sort()).toEqual([
+      "lock_table",
+      "region",
+      "state_bucket",
+      "workspace_backends",
+    ]);
     expect(parsed.output!.workspace_backends.value).toMatchObject({
-      dev: { key: "workspaces/dev/terraform.tfstate", role_arn: "arn:aws:iam::111111111111:role/acme-tfstate-dev", use_lockfile: true },
+      dev: {
+        key: "workspaces/dev/terraform.tfstate",
+        role_arn: "arn:aws:iam::111111111111:role/acme-tfstate-dev",
+        use_lockfile: true,
+      },
       prod: { key: "workspaces/prod/terraform.tfstate" },
     });
   });

@@ -38,10 +38,12 @@ describe("Workload security groups chain internet -> load balancer -> services -
   });
 
   test("the load balancer sends only to the service groups on their ports, never to a CIDR", () => {
-    expect(flows(rulesOf(dev, alb, "egress"))).toEqual(flows([
-      { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: [], groups: [api] },
-      { protocol: "tcp", fromPort: 3000, toPort: 3000, cidrs: [], groups: [web] },
-    ]));
+    expect(flows(rulesOf(dev, alb, "egress"))).toEqual(
+      flows([
+        { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: [], groups: [api] },
+        { protocol: "tcp", fromPort: 3000, toPort: 3000, cidrs: [], groups: [web] },
+      ]),
+    );
   });
 
   test.each([
@@ -52,16 +54,16 @@ describe("Workload security groups chain internet -> load balancer -> services -
   });
 
   test("in dev the database accepts 5432 only from the services that use it and the maintenance task", () => {
-    expect(flows(rulesOf(dev, db, "ingress"))).toEqual(flows([
-      { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrs: [], groups: [api, maintenance] },
-    ]));
+    expect(flows(rulesOf(dev, db, "ingress"))).toEqual(
+      flows([{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrs: [], groups: [api, maintenance] }]),
+    );
   });
 
   test("in prod the database accepts 5432 only from the services that use it", () => {
     const group = (name: string) => securityGroupNamed(prod, name);
-    expect(flows(rulesOf(prod, group("acme-prod-db"), "ingress"))).toEqual(flows([
-      { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrs: [], groups: [group("acme-prod-api")] },
-    ]));
+    expect(flows(rulesOf(prod, group("acme-prod-db"), "ingress"))).toEqual(
+      flows([{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrs: [], groups: [group("acme-prod-api")] }]),
+    );
   });
 
   test.each(["dev", "prod"])("in %s no database ingress rule admits a CIDR", (name) => {
@@ -87,8 +89,14 @@ describe("Workload listeners", () => {
 
   test("HTTP only redirects to HTTPS with a 301", () => {
     expect(http.protocol).toBe("HTTP");
-    expect(http.default_action).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }]);
-    expect(resourcesOf(dev, "aws_lb_listener_rule").filter((r) => r.listener_arn === ref(addressWith(dev, "aws_lb_listener", "port", 80), "arn"))).toEqual([]);
+    expect(http.default_action).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+    ]);
+    expect(
+      resourcesOf(dev, "aws_lb_listener_rule").filter(
+        (r) => r.listener_arn === ref(addressWith(dev, "aws_lb_listener", "port", 80), "arn"),
+      ),
+    ).toEqual([]);
   });
 
   test("HTTPS uses the TLS 1.3 policy and the validated certificate", () => {
@@ -101,7 +109,10 @@ describe("Workload listeners", () => {
 
   test("HTTPS answers 404 to anything no service claims", () => {
     expect(https.default_action).toEqual([
-      { type: "fixed-response", fixed_response: { content_type: "text/plain", status_code: "404", message_body: "Not found" } },
+      {
+        type: "fixed-response",
+        fixed_response: { content_type: "text/plain", status_code: "404", message_body: "Not found" },
+      },
     ]);
   });
 
@@ -177,7 +188,12 @@ describe("Workload load balancer", () => {
   test("the log bucket blocks every form of public access", () => {
     const block = configAt(dev, only(dev, "aws_s3_bucket_public_access_block"));
     expect(refTarget(block.bucket)).toBe(bucket);
-    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(block).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
   });
 
   test("is created only after the log bucket policy allows ELB to write its access logs", () => {
@@ -191,7 +207,9 @@ describe("Workload certificate and DNS", () => {
   const zone = only(dev, "aws_route53_zone");
   const certificate = only(dev, "aws_acm_certificate");
   const validation = configAt(dev, only(dev, "aws_acm_certificate_validation"));
-  const [validationRecord] = addressesWhere(dev, "aws_route53_record", (r) => String(r.name).includes("domain_validation_options"));
+  const [validationRecord] = addressesWhere(dev, "aws_route53_record", (r) =>
+    String(r.name).includes("domain_validation_options"),
+  );
 
   test("requests a DNS-validated certificate for the zone and its wildcard", () => {
     expect(configAt(dev, certificate)).toMatchObject({
@@ -223,7 +241,11 @@ describe("Workload certificate and DNS", () => {
         zone_id: ref(zone, "zone_id"),
         name: "app.dev.acme.example.com",
         type: "A",
-        alias: { name: ref(only(dev, "aws_lb"), "dns_name"), zone_id: ref(only(dev, "aws_lb"), "zone_id"), evaluate_target_health: true },
+        alias: {
+          name: ref(only(dev, "aws_lb"), "dns_name"),
+          zone_id: ref(only(dev, "aws_lb"), "zone_id"),
+          evaluate_target_health: true,
+        },
       },
     ]);
   });
@@ -243,16 +265,27 @@ describe("Workload container repositories", () => {
   });
 
   test("lifecycle policies expire untagged images and keep the last N tagged ones, as the registry config says", () => {
-    const parsed = synthWorkspace("dev", (ws) => ({ ...ws, registry: { ...ws.registry, keepTaggedImages: 12, untaggedExpiryDays: 3 } })).parsed;
+    const parsed = synthWorkspace("dev", (ws) => ({
+      ...ws,
+      registry: { ...ws.registry, keepTaggedImages: 12, untaggedExpiryDays: 3 },
+    })).parsed;
     const policies = resourcesOf(parsed, "aws_ecr_lifecycle_policy");
     expect(policies.map((p) => refTarget(p.repository)).sort()).toEqual(
       ["acme/dev/api", "acme/dev/web"].map((n) => addressWith(parsed, "aws_ecr_repository", "name", n)).sort(),
     );
     for (const policy of policies) {
-      const rules = (JSON.parse(String(policy.policy)) as { rules: { selection: Record<string, unknown>; action: unknown }[] }).rules;
+      const rules = (
+        JSON.parse(String(policy.policy)) as { rules: { selection: Record<string, unknown>; action: unknown }[] }
+      ).rules;
       expect(rules.map((r) => [r.selection, r.action])).toEqual([
-        [{ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 3 }, { type: "expire" }],
-        [{ tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 12 }, { type: "expire" }],
+        [
+          { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 3 },
+          { type: "expire" },
+        ],
+        [
+          { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 12 },
+          { type: "expire" },
+        ],
       ]);
     }
   });
@@ -262,7 +295,10 @@ describe("Workload container repositories", () => {
   });
 
   test("with pullAccountIds, each repository lets exactly those accounts pull and do nothing else", () => {
-    const parsed = synthWorkspace("dev", (ws) => ({ ...ws, registry: { ...ws.registry, pullAccountIds: ["444444444444"] } })).parsed;
+    const parsed = synthWorkspace("dev", (ws) => ({
+      ...ws,
+      registry: { ...ws.registry, pullAccountIds: ["444444444444"] },
+    })).parsed;
     const policies = resourcesOf(parsed, "aws_ecr_repository_policy");
     expect(policies.map((p) => refTarget(p.repository)).sort()).toEqual(
       ["acme/dev/api", "acme/dev/web"].map((n) => addressWith(parsed, "aws_ecr_repository", "name", n)).sort(),
@@ -316,7 +352,9 @@ describe("Workload ECS cluster", () => {
   const execLogs = addressWith(dev, "aws_cloudwatch_log_group", "name", "/ecs/acme-dev/exec");
 
   test.each(["dev", "prod"])("in %s Container Insights is on", (name) => {
-    expect(configAt(WORKSPACES[name], only(WORKSPACES[name], "aws_ecs_cluster")).setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    expect(configAt(WORKSPACES[name], only(WORKSPACES[name], "aws_ecs_cluster")).setting).toEqual([
+      { name: "containerInsights", value: "enabled" },
+    ]);
   });
 
   test("encrypts exec sessions with the data key and logs them to the encrypted exec log group", () => {
@@ -332,13 +370,22 @@ describe("Workload ECS cluster", () => {
 
   test.each([
     ["on Fargate", (ws: WorkspaceConfig) => ws],
-    ["on EC2", (ws: WorkspaceConfig) => ({ ...withEc2(ws), services: ws.services.map((s) => ({ ...s, capacity: "ec2" as const })) })],
+    [
+      "on EC2",
+      (ws: WorkspaceConfig) => ({
+        ...withEc2(ws),
+        services: ws.services.map((s) => ({ ...s, capacity: "ec2" as const })),
+      }),
+    ],
   ])("services %s are created only after their capacity providers are associated with the cluster", (_how, tweak) => {
     // ECS refuses a capacity provider strategy naming a provider that is not yet associated with the cluster.
     const parsed = synthWorkspace("dev", tweak).parsed;
     const association = only(parsed, "aws_ecs_cluster_capacity_providers");
     for (const service of Object.keys(parsed.resource.aws_ecs_service)) {
-      expect({ service, waits: waitsFor(parsed, `aws_ecs_service.${service}`, association) }).toEqual({ service, waits: true });
+      expect({ service, waits: waitsFor(parsed, `aws_ecs_service.${service}`, association) }).toEqual({
+        service,
+        waits: true,
+      });
     }
   });
 });
@@ -350,7 +397,9 @@ describe("Workload EC2 capacity", () => {
   const provider = only(parsed, "aws_ecs_capacity_provider");
 
   test("launches the current ECS-optimized AMI, looked up in SSM rather than hard-coded", () => {
-    const [amiData] = Object.entries(parsed.data!.aws_ssm_parameter).filter(([, d]) => d.name === "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
+    const [amiData] = Object.entries(parsed.data!.aws_ssm_parameter).filter(
+      ([, d]) => d.name === "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    );
     expect(ECS_AMI_PARAMETER).toBe("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
     expect(amiData).toBeDefined();
     expect(template.image_id).toBe(`\${data.aws_ssm_parameter.${amiData[0]}.insecure_value}`);
@@ -395,11 +444,19 @@ describe("Workload EC2 capacity", () => {
   });
 
   test("without cluster.ec2 there is no launch template, auto scaling group, EC2 capacity provider or AMI lookup", () => {
-    for (const type of ["aws_launch_template", "aws_autoscaling_group", "aws_ecs_capacity_provider", "aws_iam_instance_profile"]) {
+    for (const type of [
+      "aws_launch_template",
+      "aws_autoscaling_group",
+      "aws_ecs_capacity_provider",
+      "aws_iam_instance_profile",
+    ]) {
       expect(resourcesOf(dev, type)).toEqual([]);
     }
     expect(Object.values(dev.data!.aws_ssm_parameter).map((d) => d.name)).not.toContain(ECS_AMI_PARAMETER);
-    expect(configAt(dev, only(dev, "aws_ecs_cluster_capacity_providers")).capacity_providers).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    expect(configAt(dev, only(dev, "aws_ecs_cluster_capacity_providers")).capacity_providers).toEqual([
+      "FARGATE",
+      "FARGATE_SPOT",
+    ]);
   });
 });
 
@@ -432,10 +489,15 @@ describe("Workload task definitions", () => {
       .filter(([name]) => /Service-(web|api)_ExecutionPolicy_/.test(name))
       .map(([name]) => `aws_iam_role_policy.${name}`);
     expect(policies).toHaveLength(2);
-    for (const [name] of Object.entries(parsed.resource.aws_ecs_task_definition).filter(([n]) => /Service-(web|api)_/.test(n))) {
+    for (const [name] of Object.entries(parsed.resource.aws_ecs_task_definition).filter(([n]) =>
+      /Service-(web|api)_/.test(n),
+    )) {
       const service = /Service-(web|api)_/.exec(name)![1];
       const policy = policies.find((p) => p.includes(`Service-${service}_`))!;
-      expect({ name, waits: waitsFor(parsed, `aws_ecs_task_definition.${name}`, policy) }).toEqual({ name, waits: true });
+      expect({ name, waits: waitsFor(parsed, `aws_ecs_task_definition.${name}`, policy) }).toEqual({
+        name,
+        waits: true,
+      });
     }
   });
 });

@@ -26,7 +26,9 @@ describe.each([
     expect(parsed.provider.aws[0]).toMatchObject({
       region: "us-east-1",
       allowed_account_ids: [accountId],
-      assume_role: [{ role_arn: `arn:aws:iam::${accountId}:role/terraform-deploy`, session_name: `acme-${name}-deploy` }],
+      assume_role: [
+        { role_arn: `arn:aws:iam::${accountId}:role/terraform-deploy`, session_name: `acme-${name}-deploy` },
+      ],
     });
   });
 
@@ -79,7 +81,8 @@ describe("WorkspaceStack environments differ where cost is concerned", () => {
 
   test("only prod pays for interface endpoints", () => {
     const interfaces = (n: string) =>
-      resourcesOf(synthWorkspace(n).parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface").length;
+      resourcesOf(synthWorkspace(n).parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")
+        .length;
     expect(interfaces("dev")).toBe(0);
     expect(interfaces("prod")).toBeGreaterThan(0);
   });
@@ -96,7 +99,9 @@ describe("WorkspaceStack review-driven guarantees", () => {
   test("the flow log group is encrypted with the workspace key", () => {
     const { parsed } = synthWorkspace("dev");
     const [keyName] = Object.keys(parsed.resource.aws_kms_key);
-    const flowLogs = resourcesOf(parsed, "aws_cloudwatch_log_group").find((g) => String(g.name).endsWith("/flow-logs"))!;
+    const flowLogs = resourcesOf(parsed, "aws_cloudwatch_log_group").find((g) =>
+      String(g.name).endsWith("/flow-logs"),
+    )!;
     expect(flowLogs.kms_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
   });
 

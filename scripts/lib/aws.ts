@@ -31,9 +31,15 @@ export async function workspaceClientConfig(
 }
 
 /** Temporary credentials of a role, through the given STS client (whose own credentials must be allowed to assume it). */
-export async function assumeRoleCredentials(sts: STSClient, role: { roleArn: string; sessionName: string }): Promise<AwsCredentials> {
-  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: role.sessionName }));
-  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error(`assuming ${role.roleArn} returned no credentials`);
+export async function assumeRoleCredentials(
+  sts: STSClient,
+  role: { roleArn: string; sessionName: string },
+): Promise<AwsCredentials> {
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: role.sessionName }),
+  );
+  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
+    throw new Error(`assuming ${role.roleArn} returned no credentials`);
   return {
     accessKeyId: Credentials.AccessKeyId,
     secretAccessKey: Credentials.SecretAccessKey,

@@ -38,7 +38,9 @@ export async function readImageTag(ssm: SsmSender, parameterName: string): Promi
 export async function writeImageTag(ssm: SsmSender, parameterName: string, tag: string): Promise<number | undefined> {
   const problem = imageTagProblem(tag);
   if (problem) throw new Error(problem);
-  const { Version } = await ssm.send(new PutParameterCommand({ Name: parameterName, Value: tag, Type: "String", Overwrite: true }));
+  const { Version } = await ssm.send(
+    new PutParameterCommand({ Name: parameterName, Value: tag, Type: "String", Overwrite: true }),
+  );
   return Version;
 }
 

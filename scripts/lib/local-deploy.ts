@@ -58,7 +58,12 @@ export async function deployStack(
   const tf = (args: string[], okCodes?: number[]) => terraform(dir, args, { env: options.env, onLine, okCodes });
 
   options.log(`==> ${stack}: terraform init`);
-  await tf(["init", "-input=false", "-no-color", ...Object.entries(backendConfig).map(([k, v]) => `-backend-config=${k}=${v}`)]);
+  await tf([
+    "init",
+    "-input=false",
+    "-no-color",
+    ...Object.entries(backendConfig).map(([k, v]) => `-backend-config=${k}=${v}`),
+  ]);
   options.log(`==> ${stack}: terraform apply`);
   const started = Date.now();
   await tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
@@ -77,7 +82,15 @@ export async function deployStack(
     const type = /^(aws_[a-z0-9_]+)\./.exec(address)?.[1];
     if (type) resources[type] = (resources[type] ?? 0) + 1;
   }
-  return { stack, directory: dir, outputs, secondPlanEmpty, secondPlan: secondPlanEmpty ? "" : plan.stdout, applySeconds, resources };
+  return {
+    stack,
+    directory: dir,
+    outputs,
+    secondPlanEmpty,
+    secondPlan: secondPlanEmpty ? "" : plan.stdout,
+    applySeconds,
+    resources,
+  };
 }
 
 export interface LocalDeployResult {
@@ -87,7 +100,10 @@ export interface LocalDeployResult {
 }
 
 /** The main job: synth, then bootstrap, then one workspace, each followed by a drift check. */
-export async function deployBootstrapAndWorkspace(workspace: string, options: DeployOptions): Promise<LocalDeployResult> {
+export async function deployBootstrapAndWorkspace(
+  workspace: string,
+  options: DeployOptions,
+): Promise<LocalDeployResult> {
   const outdir = await synthesize(options);
   const bootstrap = await deployStack(outdir, "bootstrap", options, {
     path: path.join(options.workDir, "bootstrap.tfstate"),

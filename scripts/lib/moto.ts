@@ -53,7 +53,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, MOTO_HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -98,7 +100,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
     await waitUntilUp(endpoint, child);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\nmoto server output:\n${output.join("").slice(-4000)}`);
+    throw new Error(`${(err as Error).message}\nmoto server output:\n${output.join("").slice(-4000)}`, { cause: err });
   }
   options.log?.(`moto server (pid ${child.pid}) is up at ${endpoint}`);
   return { endpoint, port, pid: child.pid ?? -1, stop };
@@ -143,7 +145,8 @@ export function emulatorEnv(endpoint: string, region: string): NodeJS.ProcessEnv
     AWS_EC2_METADATA_DISABLED: "true",
   };
   // Anything that could send the SDKs to a real account instead.
-  for (const key of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]) delete env[key];
+  for (const key of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"])
+    delete env[key];
   for (const key of Object.keys(env)) if (key.startsWith("AWS_ENDPOINT_URL_")) delete env[key];
   return env;
 }

@@ -31,7 +31,11 @@ export class CommandError extends Error {
 
 /** Runs a command to completion without a shell, capturing its output. */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] };
+  const spawnOptions: SpawnOptions = {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, spawnOptions);
     let stdout = "";

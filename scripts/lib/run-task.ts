@@ -129,16 +129,20 @@ type EcsSender = Pick<ECSClient, "send">;
 
 /** Reads the ECS service's network configuration and capacity (DescribeServices). */
 export async function servicePlacement(ecs: EcsSender, cluster: string, service: string): Promise<ServicePlacement> {
-  const { services, failures } = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] })).catch((err: unknown) => {
-    if (err instanceof ClusterNotFoundException || (err as Error).name === "ClusterNotFoundException") {
-      throw notFoundError(`ECS cluster ${cluster} not found; has the workspace been deployed (npx cdktf deploy)?`);
-    }
-    throw err;
-  });
+  const { services, failures } = await ecs
+    .send(new DescribeServicesCommand({ cluster, services: [service] }))
+    .catch((err: unknown) => {
+      if (err instanceof ClusterNotFoundException || (err as Error).name === "ClusterNotFoundException") {
+        throw notFoundError(`ECS cluster ${cluster} not found; has the workspace been deployed (npx cdktf deploy)?`);
+      }
+      throw err;
+    });
   const found = services?.find((s) => s.serviceName === service && s.status !== "INACTIVE");
   if (!found) {
     const reason = failures?.[0]?.reason ?? (services?.length ? "INACTIVE" : "MISSING");
-    throw notFoundError(`ECS service ${service} not found in cluster ${cluster} (${reason}); has the workspace been deployed?`);
+    throw notFoundError(
+      `ECS service ${service} not found in cluster ${cluster} (${reason}); has the workspace been deployed?`,
+    );
   }
   const awsvpc = found.networkConfiguration?.awsvpcConfiguration;
   if (!awsvpc?.subnets?.length) {
@@ -165,11 +169,17 @@ export async function latestTaskDefinition(ecs: EcsSender, family: string): Prom
     // ECS answers a family without an ACTIVE revision with ClientException "Unable to describe task definition."
     if ((err as Error).name !== "ClientException") throw err;
   }
-  throw notFoundError(`Task definition family ${family} not found (no ACTIVE revision); has the workspace been deployed?`);
+  throw notFoundError(
+    `Task definition family ${family} not found (no ACTIVE revision); has the workspace been deployed?`,
+  );
 }
 
 /** RunTask's input: the service's subnets and security groups, never a public IP, the service's capacity. */
-export function runTaskInput(oneOff: OneOffTask, taskDefinitionArn: string, placement: ServicePlacement): RunTaskCommandInput {
+export function runTaskInput(
+  oneOff: OneOffTask,
+  taskDefinitionArn: string,
+  placement: ServicePlacement,
+): RunTaskCommandInput {
   return {
     cluster: oneOff.cluster,
     taskDefinition: taskDefinitionArn,
@@ -226,7 +236,12 @@ export type WaitResult =
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls DescribeTasks with growing intervals until the task is STOPPED or the timeout has passed. */
-export async function waitForTaskToStop(ecs: EcsSender, cluster: string, taskArn: string, options: WaitOptions): Promise<WaitResult> {
+export async function waitForTaskToStop(
+  ecs: EcsSender,
+  cluster: string,
+  taskArn: string,
+  options: WaitOptions,
+): Promise<WaitResult> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const factor = options.factor ?? DEFAULT_POLL.factor;
@@ -268,7 +283,8 @@ export interface TaskOutcome {
  */
 export function taskOutcome(task: Task, containerName: string): TaskOutcome {
   const containers = task.containers ?? [];
-  const container = containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
+  const container =
+    containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
   const lines: string[] = [];
   const stopped = [task.stopCode, task.stoppedReason].filter((part) => part !== undefined && part !== "").join(": ");
   if (stopped !== "") lines.push(`Stopped: ${stopped}`);
@@ -288,8 +304,13 @@ export function taskOutcome(task: Task, containerName: string): TaskOutcome {
     return { exitCode: code, containerExitCode: code, lines };
   }
   const signal = code - 128;
-  const hint = signal > 0 && signal < 65 ? ` (128 + ${signal}: killed by signal ${signal}${signal === 9 ? ", e.g. out of memory" : ""})` : "";
-  lines.push(`Container ${container!.name} exited with ${code}${hint}: the task failed; reported as exit code ${EXIT.failed}.`);
+  const hint =
+    signal > 0 && signal < 65
+      ? ` (128 + ${signal}: killed by signal ${signal}${signal === 9 ? ", e.g. out of memory" : ""})`
+      : "";
+  lines.push(
+    `Container ${container!.name} exited with ${code}${hint}: the task failed; reported as exit code ${EXIT.failed}.`,
+  );
   return { exitCode: EXIT.failed, containerExitCode: code, lines };
 }
 
@@ -300,9 +321,15 @@ export function taskOutcome(task: Task, containerName: string): TaskOutcome {
 const taskId = (taskArn: string) => taskArn.split("/").pop() ?? taskArn;
 
 /** Where the container's logs go, from its log configuration (awslogs: group and stream `<prefix>/<container>/<task id>`). */
-export function logLocation(taskDefinition: TaskDefinition, containerName: string, taskArn: string, region: string): string[] {
+export function logLocation(
+  taskDefinition: TaskDefinition,
+  containerName: string,
+  taskArn: string,
+  region: string,
+): string[] {
   const containers = taskDefinition.containerDefinitions ?? [];
-  const container = containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
+  const container =
+    containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
   const config = container?.logConfiguration;
   if (!config) return [`Logs: container ${containerName} has no log configuration; its output is not kept.`];
   if (config.logDriver !== "awslogs") return [`Logs: container ${container!.name} logs through ${config.logDriver}.`];
@@ -310,7 +337,10 @@ export function logLocation(taskDefinition: TaskDefinition, containerName: strin
   const prefix = config.options?.["awslogs-stream-prefix"];
   const logRegion = config.options?.["awslogs-region"] ?? region;
   if (!group) return [`Logs: container ${container!.name} logs to CloudWatch Logs, but its log group is not named.`];
-  if (!prefix) return [`Logs: CloudWatch Logs group ${group} (${logRegion}); no stream prefix, so ECS names the stream after the container's ID.`];
+  if (!prefix)
+    return [
+      `Logs: CloudWatch Logs group ${group} (${logRegion}); no stream prefix, so ECS names the stream after the container's ID.`,
+    ];
   const stream = `${prefix}/${container!.name}/${taskId(taskArn)}`;
   return [
     `Logs: CloudWatch Logs group ${group}, stream ${stream} (${logRegion})`,
@@ -345,7 +375,9 @@ export interface RunOneOffTaskOptions {
 export async function runOneOffTask(options: RunOneOffTaskOptions): Promise<number> {
   const { ecs, oneOff, workspace, log } = options;
   const region = workspace.region;
-  log(`Task ${oneOff.task} of service ${oneOff.service.name} in ${workspace.name} (account ${workspace.accountId}, ${region})`);
+  log(
+    `Task ${oneOff.task} of service ${oneOff.service.name} in ${workspace.name} (account ${workspace.accountId}, ${region})`,
+  );
 
   const placement = await servicePlacement(ecs, oneOff.cluster, oneOff.ecsService);
   const taskDefinition = await latestTaskDefinition(ecs, oneOff.family);
@@ -380,7 +412,9 @@ export async function runOneOffTask(options: RunOneOffTaskOptions): Promise<numb
     onStatus: progress,
   });
   if (!result.stopped) {
-    log(`Timed out after ${options.timeoutSeconds} s; the task is still ${result.lastStatus ?? "starting"} and keeps running.`);
+    log(
+      `Timed out after ${options.timeoutSeconds} s; the task is still ${result.lastStatus ?? "starting"} and keeps running.`,
+    );
     log(`  stop it with: ${stopHint(oneOff.cluster, taskArn, region)}`);
     log(`  (with credentials for account ${workspace.accountId})`);
     return EXIT.timedOut;

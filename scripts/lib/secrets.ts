@@ -43,7 +43,8 @@ export const ALPHABETS: Readonly<Record<SecretAlphabet, string>> = {
 export function generateSecretValue(length: number, alphabet: SecretAlphabet | string): string {
   const chars = alphabet in ALPHABETS ? ALPHABETS[alphabet as SecretAlphabet] : alphabet;
   if (!Number.isInteger(length) || length < 1) throw new RangeError(`length must be a positive integer, got ${length}`);
-  if (chars.length < 2 || chars.length > 256) throw new RangeError(`an alphabet needs 2 to 256 characters, got ${chars.length}`);
+  if (chars.length < 2 || chars.length > 256)
+    throw new RangeError(`an alphabet needs 2 to 256 characters, got ${chars.length}`);
   const limit = 256 - (256 % chars.length);
   let out = "";
   while (out.length < length) {
@@ -93,7 +94,8 @@ export interface SecretsArgs {
   readonly noAssumeRole: boolean;
 }
 
-export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly args: SecretsArgs } | { readonly error: string };
+export type ParsedArgs =
+  { readonly help: true } | { readonly help: false; readonly args: SecretsArgs } | { readonly error: string };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.includes("--help") || argv.includes("-h")) return { help: true };
@@ -182,7 +184,12 @@ export async function fillSecrets(options: FillOptions): Promise<FillResult> {
     try {
       outcome = await fillOne(options.client, secret, secretId, options.rotate ?? false, env, written);
     } catch (err) {
-      outcome = { name: secret.name, secretId, status: "failed", line: `${secret.name}: failed: ${describeError(err, written)}` };
+      outcome = {
+        name: secret.name,
+        secretId,
+        status: "failed",
+        line: `${secret.name}: failed: ${describeError(err, written)}`,
+      };
     }
     options.log?.(outcome.line);
     outcomes.push(outcome);
@@ -242,7 +249,9 @@ async function fillOne(
       if (!exists) return result("missing", `missing ${secret.envVar}: set it and re-run`);
       return result(
         "kept",
-        rotate ? `kept existing value (to rotate it, set ${secret.envVar} and re-run with --rotate)` : "kept existing value",
+        rotate
+          ? `kept existing value (to rotate it, set ${secret.envVar} and re-run with --rotate)`
+          : "kept existing value",
       );
     }
     if (exists && !rotate) {
@@ -257,7 +266,9 @@ async function fillOne(
     new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID() }),
   );
   const versionId = put.VersionId ?? "(unknown)";
-  return exists ? result("rotated", `rotated: new version ${versionId}`, versionId) : result("created", `created value (${how})`, versionId);
+  return exists
+    ? result("rotated", `rotated: new version ${versionId}`, versionId)
+    : result("created", `created value (${how})`, versionId);
 }
 
 /** The services that read any of the rotated secrets, with the command that restarts their tasks. */
@@ -327,7 +338,9 @@ export async function runSecretsCommand(argv: readonly string[], io: CommandIo):
   if (args.only !== undefined) {
     secrets = declared.filter((s) => s.name === args.only);
     if (secrets.length === 0) {
-      io.err(`No secret "${args.only}" in ${workspace.file}; expected one of ${declared.map((s) => s.name).join(", ") || "(none declared)"}`);
+      io.err(
+        `No secret "${args.only}" in ${workspace.file}; expected one of ${declared.map((s) => s.name).join(", ") || "(none declared)"}`,
+      );
       return 2;
     }
   }

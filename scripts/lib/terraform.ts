@@ -35,7 +35,9 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   const env: NodeJS.ProcessEnv = { ...base, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
   if (hasProviderMirror()) {
     env.TF_CLI_CONFIG_FILE =
-      path.resolve(PROVIDER_MIRROR) === DEFAULT_PROVIDER_MIRROR ? MIRROR_CLI_CONFIG : writeMirrorConfig(PROVIDER_MIRROR);
+      path.resolve(PROVIDER_MIRROR) === DEFAULT_PROVIDER_MIRROR
+        ? MIRROR_CLI_CONFIG
+        : writeMirrorConfig(PROVIDER_MIRROR);
   } else if (env.TF_CLI_CONFIG_FILE && !fs.existsSync(env.TF_CLI_CONFIG_FILE)) {
     // A config variable naming a missing file only produces a warning on every command.
     delete env.TF_CLI_CONFIG_FILE;
@@ -54,7 +56,9 @@ function writeMirrorConfig(mirror: string): string {
 }
 
 /** Finds terraform and checks its version; throws ToolMissingError saying how to get it. */
-export async function requireTerraform(env: NodeJS.ProcessEnv = process.env): Promise<{ path: string; version: string }> {
+export async function requireTerraform(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ path: string; version: string }> {
   const binary = which("terraform", env);
   if (!binary) throw new ToolMissingError(`terraform was not found on PATH. ${TERRAFORM_INSTALL_HINT}`);
   const { stdout } = await run(binary, ["version", "-json"], { env: terraformEnv(env) });

@@ -19,7 +19,15 @@ import {
   SecretConfig,
   ServiceConfig,
 } from "./workload";
-import { FIELD_HINTS, networkSchema, NetworkSettings, ProjectSettings, projectSchema, WorkspaceSettings, workspaceSchema } from "./schema";
+import {
+  FIELD_HINTS,
+  networkSchema,
+  NetworkSettings,
+  ProjectSettings,
+  projectSchema,
+  WorkspaceSettings,
+  workspaceSchema,
+} from "./schema";
 
 /** File in `environments/` that holds the project-wide and bootstrap settings; every other file is a workspace. */
 export const BOOTSTRAP_FILE = "bootstrap.ts";
@@ -43,8 +51,10 @@ export interface NetworkConfig extends Omit<NetworkSettings, "azCount" | "availa
   readonly subnets: SubnetLayout;
 }
 
-export interface WorkspaceConfig
-  extends Omit<WorkspaceSettings, "network" | "namePrefix" | "services" | "secrets" | "database" | "loadBalancer"> {
+export interface WorkspaceConfig extends Omit<
+  WorkspaceSettings,
+  "network" | "namePrefix" | "services" | "secrets" | "database" | "loadBalancer"
+> {
   readonly file: string;
   readonly namePrefix: string;
   /** Key of this workspace's state object in the state bucket. */
@@ -108,7 +118,10 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
   const issues: ConfigIssue[] = [];
   const network = resolveNetwork(settings.region, settings.network, issues);
   if (RESERVED_WORKSPACE_NAMES.includes(settings.name)) {
-    issues.push({ field: "name", message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name` });
+    issues.push({
+      field: "name",
+      message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name`,
+    });
   }
   if (network) checkNetworkFitsWorkload(settings, network, issues);
   const namePrefix = settings.namePrefix ?? `${project.project}-${settings.name}`;
@@ -170,7 +183,10 @@ export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
       const field = `network.peerWith[${index}]`;
       if (!peer) {
         const others = [...byName.keys()].filter((n) => n !== ws.name);
-        issues.push({ field, message: `no workspace is named "${peerName}"; expected one of ${others.join(", ") || "(no other workspace)"}` });
+        issues.push({
+          field,
+          message: `no workspace is named "${peerName}"; expected one of ${others.join(", ") || "(no other workspace)"}`,
+        });
       } else if (peer === ws) {
         issues.push({ field, message: `a workspace cannot be peered with itself` });
       } else if (overlaps(mustParseCidr(ws.network.cidr), mustParseCidr(peer.network.cidr))) {
@@ -262,7 +278,10 @@ function resolveNetwork(region: string, net: NetworkSettings, issues: ConfigIssu
   const vpc = parseCidr(net.cidr);
   if (!vpc) return undefined; // already reported by the schema
   if (vpc.prefix < 16 || vpc.prefix > SMALLEST_SUBNET_PREFIX) {
-    issues.push({ field: "network.cidr", message: `/${vpc.prefix} is outside what a VPC allows; expected a prefix from /16 to /28` });
+    issues.push({
+      field: "network.cidr",
+      message: `/${vpc.prefix} is outside what a VPC allows; expected a prefix from /16 to /28`,
+    });
     return undefined;
   }
 
@@ -336,7 +355,10 @@ function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: n
         return;
       }
       if (cidr.prefix > SMALLEST_SUBNET_PREFIX) {
-        issues.push({ field, message: `${text} is smaller than AWS allows; expected /${SMALLEST_SUBNET_PREFIX} or larger` });
+        issues.push({
+          field,
+          message: `${text} is smaller than AWS allows; expected /${SMALLEST_SUBNET_PREFIX} or larger`,
+        });
         return;
       }
       const clash = seen.find((other) => overlaps(mustParseCidr(other.text), cidr));
@@ -355,7 +377,10 @@ function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: n
 function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
   if (raw === undefined || raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(file, [
-      { field: "", message: "the file has no configuration object as its default export; expected `export default { ... }`" },
+      {
+        field: "",
+        message: "the file has no configuration object as its default export; expected `export default { ... }`",
+      },
     ]);
   }
   const result = schema.safeParse(raw, { error: describeIssue });

@@ -21,71 +21,89 @@ function hinted<T extends z.ZodType>(schema: T, hint: string): T {
 }
 
 /** A 12-digit AWS account id, as a string (a number would lose leading zeros). */
-const accountId = hinted(z.string().check((ctx) => {
-  if (!/^\d{12}$/.test(ctx.value)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      message: `${shown(ctx.value)} is not an AWS account id; expected exactly 12 digits as a string, e.g. "123456789012"`,
-    });
-  }
-}), 'an AWS account id: exactly 12 digits as a string, e.g. "123456789012"');
+const accountId = hinted(
+  z.string().check((ctx) => {
+    if (!/^\d{12}$/.test(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not an AWS account id; expected exactly 12 digits as a string, e.g. "123456789012"`,
+      });
+    }
+  }),
+  'an AWS account id: exactly 12 digits as a string, e.g. "123456789012"',
+);
 
-const region = hinted(z.string().check((ctx) => {
-  if (!KNOWN_REGIONS.includes(ctx.value)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      message: `${shown(ctx.value)} is not a known AWS region; expected one of ${KNOWN_REGIONS.join(", ")}`,
-    });
-  }
-}), `an AWS region, one of ${KNOWN_REGIONS.join(", ")}`);
+const region = hinted(
+  z.string().check((ctx) => {
+    if (!KNOWN_REGIONS.includes(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not a known AWS region; expected one of ${KNOWN_REGIONS.join(", ")}`,
+      });
+    }
+  }),
+  `an AWS region, one of ${KNOWN_REGIONS.join(", ")}`,
+);
 
 /** An IAM role name (not an ARN): the account id comes from the account field. */
-const roleName = hinted(z.string().check((ctx) => {
-  if (!/^[\w+=,.@-]{1,64}$/.test(ctx.value)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      message: `${shown(ctx.value)} is not an IAM role name; expected 1-64 of letters, digits and +=,.@_- (a name, not an ARN)`,
-    });
-  }
-}), 'an IAM role name (not an ARN), e.g. "terraform-deploy"');
+const roleName = hinted(
+  z.string().check((ctx) => {
+    if (!/^[\w+=,.@-]{1,64}$/.test(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not an IAM role name; expected 1-64 of letters, digits and +=,.@_- (a name, not an ARN)`,
+      });
+    }
+  }),
+  'an IAM role name (not an ARN), e.g. "terraform-deploy"',
+);
 
 /** Lowercase DNS-style label used to derive resource names. */
 const label = (what: string, maxLength: number) =>
-  hinted(z.string().check((ctx) => {
-    const v = ctx.value;
-    if (v.length === 0) {
-      ctx.issues.push({ code: "custom", input: v, message: `${what} must not be empty; expected e.g. "acme"` });
-    } else if (v.length > maxLength || !/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(v)) {
-      ctx.issues.push({
-        code: "custom",
-        input: v,
-        message:
-          `${shown(v)} is not a valid ${what}; expected at most ${maxLength} lowercase letters, digits and hyphens, ` +
-          `starting with a letter and not ending with a hyphen`,
-      });
-    }
-  }), `a ${what}: at most ${maxLength} lowercase letters, digits and hyphens, starting with a letter, e.g. "acme"`);
+  hinted(
+    z.string().check((ctx) => {
+      const v = ctx.value;
+      if (v.length === 0) {
+        ctx.issues.push({ code: "custom", input: v, message: `${what} must not be empty; expected e.g. "acme"` });
+      } else if (v.length > maxLength || !/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(v)) {
+        ctx.issues.push({
+          code: "custom",
+          input: v,
+          message:
+            `${shown(v)} is not a valid ${what}; expected at most ${maxLength} lowercase letters, digits and hyphens, ` +
+            `starting with a letter and not ending with a hyphen`,
+        });
+      }
+    }),
+    `a ${what}: at most ${maxLength} lowercase letters, digits and hyphens, starting with a letter, e.g. "acme"`,
+  );
 
 /** An IAM principal ARN (account root, role or user), for trust policies. */
 const principalArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:[\w+=,.@/-]+$/, {
   error: 'must be an IAM principal ARN, e.g. "arn:aws:iam::123456789012:root" or "arn:aws:iam::123456789012:role/ci"',
 });
 
-const cidrBlock = hinted(z.string().check((ctx) => {
-  if (!parseCidr(ctx.value)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      message: `${shown(ctx.value)} is not a valid IPv4 CIDR block; expected a network address and prefix such as "10.10.0.0/16" (no host bits set)`,
-    });
-  }
-}), 'an IPv4 CIDR block such as "10.10.0.0/16"');
+const cidrBlock = hinted(
+  z.string().check((ctx) => {
+    if (!parseCidr(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not a valid IPv4 CIDR block; expected a network address and prefix such as "10.10.0.0/16" (no host bits set)`,
+      });
+    }
+  }),
+  'an IPv4 CIDR block such as "10.10.0.0/16"',
+);
 
 const tags = z.record(
-  z.string().min(1, { error: "tag keys must be 1-128 characters" }).max(128, { error: "tag keys must be 1-128 characters" }),
+  z
+    .string()
+    .min(1, { error: "tag keys must be 1-128 characters" })
+    .max(128, { error: "tag keys must be 1-128 characters" }),
   z.string().max(256, { error: "tag values must be at most 256 characters" }),
 );
 
@@ -94,15 +112,18 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const retentionDays = hinted(z.number().check((ctx) => {
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(ctx.value)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      message: `${shown(ctx.value)} is not a CloudWatch Logs retention period; expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    });
-  }
-}), `a number of days CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(", ")}`);
+const retentionDays = hinted(
+  z.number().check((ctx) => {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not a CloudWatch Logs retention period; expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      });
+    }
+  }),
+  `a number of days CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(", ")}`,
+);
 
 /** Service and database ports stay below the Linux ephemeral range, which the network ACLs open for replies. */
 const port = z.int().min(1).max(32767);
@@ -262,22 +283,25 @@ const parameterName = z.string().check((ctx) => {
 });
 
 /** A reference to a value the container receives through ECS `secrets`, never the value itself. */
-export const secretReference = hinted(z.union([
-  z.strictObject({
-    /** Name of a secret declared in this file's `secrets`. */
-    secret: z.string(),
-    /** A key inside a JSON secret. */
-    key: z.string().optional(),
-  }),
-  z.strictObject({
-    /** `NAME` of this service's own parameter, or `<component>/NAME` (e.g. `database/HOST`, `api/BASE_URL`). */
-    parameter: z.string(),
-  }),
-  z.strictObject({
-    /** A field of the RDS-managed master user secret: `username` or `password`. */
-    databaseSecret: z.enum(["username", "password"]),
-  }),
-]), 'a reference, never a value: { secret: "<declared name>" }, { parameter: "NAME" or "<component>/NAME" } or { databaseSecret: "password" }');
+export const secretReference = hinted(
+  z.union([
+    z.strictObject({
+      /** Name of a secret declared in this file's `secrets`. */
+      secret: z.string(),
+      /** A key inside a JSON secret. */
+      key: z.string().optional(),
+    }),
+    z.strictObject({
+      /** `NAME` of this service's own parameter, or `<component>/NAME` (e.g. `database/HOST`, `api/BASE_URL`). */
+      parameter: z.string(),
+    }),
+    z.strictObject({
+      /** A field of the RDS-managed master user secret: `username` or `password`. */
+      databaseSecret: z.enum(["username", "password"]),
+    }),
+  ]),
+  'a reference, never a value: { secret: "<declared name>" }, { parameter: "NAME" or "<component>/NAME" } or { databaseSecret: "password" }',
+);
 
 export const serviceSchema = z.strictObject({
   /** Service name: part of every name the service gets (`<prefix>-<name>`). */
@@ -303,7 +327,10 @@ export const serviceSchema = z.strictObject({
     })
     .prefault({}),
   /** Image tag the service starts with, before any deploy writes one. @default "latest" */
-  initialImageTag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: "must be a Docker tag: up to 128 of letters, digits, _ . -" }).default("latest"),
+  initialImageTag: z
+    .string()
+    .regex(/^[\w][\w.-]{0,127}$/, { error: "must be a Docker tag: up to 128 of letters, digits, _ . -" })
+    .default("latest"),
   /** Command override (the image's CMD otherwise). */
   command: z.array(z.string()).optional(),
   /** Plain, non-secret environment variables. Secrets belong in `secrets`. @default {} */
@@ -394,11 +421,18 @@ export const secretSchema = z.strictObject({
   /** Variable the operator sets for a provided secret. @default "SECRET_<NAME>" (upper-case, "-" -> "_") */
   envVar: envName.optional(),
   /** Days a deleted secret can be restored (7-30; 0 deletes at once). @default 30 */
-  recoveryWindowDays: z.int().check((ctx) => {
-    if (ctx.value !== 0 && (ctx.value < 7 || ctx.value > 30)) {
-      ctx.issues.push({ code: "custom", input: ctx.value, message: `${ctx.value} is not a recovery window Secrets Manager accepts; expected 0 or 7 to 30 days` });
-    }
-  }).default(30),
+  recoveryWindowDays: z
+    .int()
+    .check((ctx) => {
+      if (ctx.value !== 0 && (ctx.value < 7 || ctx.value > 30)) {
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value,
+          message: `${ctx.value} is not a recovery window Secrets Manager accepts; expected 0 or 7 to 30 days`,
+        });
+      }
+    })
+    .default(30),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -433,9 +467,15 @@ export const databaseSchema = z.strictObject({
   /** Storage autoscaling ceiling. @default 100 */
   maxAllocatedStorageGb: z.int().min(20).max(65536).default(100),
   /** Name of the database created on the instance. @default "app" */
-  databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: "must start with a letter; letters, digits and _ only" }).default("app"),
+  databaseName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: "must start with a letter; letters, digits and _ only" })
+    .default("app"),
   /** Master user name; its password is managed by RDS in Secrets Manager. @default "app_admin" */
-  masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: "must start with a letter; at most 16 letters, digits and _" }).default("app_admin"),
+  masterUsername: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: "must start with a letter; at most 16 letters, digits and _" })
+    .default("app_admin"),
   /** @default - true in a production workspace, false elsewhere */
   multiAz: z.boolean().optional(),
   /** @default - true in a production workspace, false elsewhere */
@@ -445,13 +485,21 @@ export const databaseSchema = z.strictObject({
   /** Days of automated backups, 1-35. @default - 14 in production, 1 elsewhere */
   backupRetentionDays: z.int().optional(),
   /** UTC, "hh:mm-hh:mm". @default "03:00-04:00" */
-  backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "hh:mm-hh:mm" in UTC, e.g. "03:00-04:00"' }).default("03:00-04:00"),
+  backupWindow: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+      error: 'must be "hh:mm-hh:mm" in UTC, e.g. "03:00-04:00"',
+    })
+    .default("03:00-04:00"),
   /** UTC, "ddd:hh:mm-ddd:hh:mm". @default "sun:04:30-sun:05:30" */
   maintenanceWindow: z
     .string()
-    .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, {
-      error: 'must be "ddd:hh:mm-ddd:hh:mm" in UTC, e.g. "sun:04:30-sun:05:30"',
-    })
+    .regex(
+      /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+      {
+        error: 'must be "ddd:hh:mm-ddd:hh:mm" in UTC, e.g. "sun:04:30-sun:05:30"',
+      },
+    )
     .default("sun:04:30-sun:05:30"),
   /** Keep a final snapshot when the instance is deleted. @default - true in production, false elsewhere */
   finalSnapshot: z.boolean().optional(),
@@ -472,11 +520,16 @@ export const databaseSchema = z.strictObject({
 
 export const dnsSchema = z.strictObject({
   /** The hosted zone every service host name lies in, e.g. "dev.acme.example.com". */
-  zoneName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a DNS zone name, e.g. "dev.acme.example.com"' }),
+  zoneName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'must be a DNS zone name, e.g. "dev.acme.example.com"',
+  }),
   /** Create the hosted zone here (then delegate to its name servers) rather than use an existing one. @default false */
   createZone: z.boolean().default(false),
   /** An existing certificate to use instead of a new DNS-validated one. */
-  certificateArn: z.string().regex(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { error: "must be an ACM certificate ARN" }).optional(),
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { error: "must be an ACM certificate ARN" })
+    .optional(),
 });
 
 export const loadBalancerSchema = z.strictObject({
@@ -510,7 +563,10 @@ export const clusterSchema = z.strictObject({
   ec2: z
     .strictObject({
       /** @default "t3.small" */
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type, e.g. "t3.small"' }).default("t3.small"),
+      instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type, e.g. "t3.small"' })
+        .default("t3.small"),
       /** @default 0 */
       minSize: z.int().min(0).default(0),
       /** @default 2 */

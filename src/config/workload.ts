@@ -50,11 +50,15 @@ export interface SecretConfig extends SecretSettings {
   readonly envVar: string;
 }
 
-export interface DatabaseConfig
-  extends Omit<
-    DatabaseSettings,
-    "multiAz" | "deletionProtection" | "backupRetentionDays" | "finalSnapshot" | "performanceInsights" | "monitoringIntervalSeconds"
-  > {
+export interface DatabaseConfig extends Omit<
+  DatabaseSettings,
+  | "multiAz"
+  | "deletionProtection"
+  | "backupRetentionDays"
+  | "finalSnapshot"
+  | "performanceInsights"
+  | "monitoringIntervalSeconds"
+> {
   readonly multiAz: boolean;
   readonly deletionProtection: boolean;
   readonly backupRetentionDays: number;
@@ -76,7 +80,10 @@ export interface Workload {
 
 export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issues: Issue[]): Workload {
   const services = ws.services.map((svc, i) => ({ ...svc, priority: svc.priority ?? 10 * (i + 1) }));
-  const secrets = ws.secrets.map((s) => ({ ...s, envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}` }));
+  const secrets = ws.secrets.map((s) => ({
+    ...s,
+    envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}`,
+  }));
   checkServices(ws, services, namePrefix, issues);
   checkEgress(ws, issues);
   if (ws.cluster.maintenanceTask?.enabled && !ws.cluster.execEnabled) {
@@ -87,7 +94,12 @@ export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issue
   }
   checkSecrets(ws, secrets, issues);
   const database = ws.database ? resolveDatabase(ws.database, ws.production, issues) : undefined;
-  return { services, secrets, database, loadBalancerDeletionProtection: ws.loadBalancer.deletionProtection ?? ws.production };
+  return {
+    services,
+    secrets,
+    database,
+    loadBalancerDeletionProtection: ws.loadBalancer.deletionProtection ?? ws.production,
+  };
 }
 
 function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePrefix: string, issues: Issue[]): void {
@@ -96,14 +108,24 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
 
   services.forEach((svc, i) => {
     const first = services.findIndex((other) => other.name === svc.name);
-    if (first !== i) issues.push({ field: at(i, "name"), message: `"${svc.name}" is already the name of services[${first}]; service names must be unique` });
+    if (first !== i)
+      issues.push({
+        field: at(i, "name"),
+        message: `"${svc.name}" is already the name of services[${first}]; service names must be unique`,
+      });
     const samePort = services.findIndex((other) => other.port === svc.port);
     if (samePort !== i) {
-      issues.push({ field: at(i, "port"), message: `${svc.port} is already the port of services[${samePort}] (${services[samePort].name}); give each service its own port` });
+      issues.push({
+        field: at(i, "port"),
+        message: `${svc.port} is already the port of services[${samePort}] (${services[samePort].name}); give each service its own port`,
+      });
     }
     const samePriority = services.findIndex((other) => other.public && other.priority === svc.priority);
     if (svc.public && samePriority !== i) {
-      issues.push({ field: at(i, "priority"), message: `${svc.priority} is already the listener priority of services[${samePriority}]; priorities must be unique` });
+      issues.push({
+        field: at(i, "priority"),
+        message: `${svc.priority} is already the listener priority of services[${samePriority}]; priorities must be unique`,
+      });
     }
     if (svc.name in RESERVED_SERVICE_NAMES) {
       issues.push({
@@ -121,7 +143,10 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
 
     const memories = FARGATE_SIZES[svc.cpu];
     if (!memories) {
-      issues.push({ field: at(i, "cpu"), message: `${svc.cpu} CPU units is not a Fargate size; expected one of ${Object.keys(FARGATE_SIZES).join(", ")}` });
+      issues.push({
+        field: at(i, "cpu"),
+        message: `${svc.cpu} CPU units is not a Fargate size; expected one of ${Object.keys(FARGATE_SIZES).join(", ")}`,
+      });
     } else if (!memories.includes(svc.memory)) {
       issues.push({
         field: at(i, "memory"),
@@ -130,15 +155,28 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
     }
 
     const { min, max } = svc.autoscaling;
-    if (min > max) issues.push({ field: at(i, "autoscaling.min"), message: `${min} is above autoscaling.max (${max}); expected min <= max` });
+    if (min > max)
+      issues.push({
+        field: at(i, "autoscaling.min"),
+        message: `${min} is above autoscaling.max (${max}); expected min <= max`,
+      });
     if (svc.desiredCount < min || svc.desiredCount > max) {
-      issues.push({ field: at(i, "desiredCount"), message: `${svc.desiredCount} is outside the autoscaling range ${min}-${max}; expected a count within it` });
+      issues.push({
+        field: at(i, "desiredCount"),
+        message: `${svc.desiredCount} is outside the autoscaling range ${min}-${max}; expected a count within it`,
+      });
     }
     if (!svc.healthCheck.path.startsWith("/")) {
-      issues.push({ field: at(i, "healthCheck.path"), message: `"${svc.healthCheck.path}" must start with "/", e.g. "/${svc.healthCheck.path}"` });
+      issues.push({
+        field: at(i, "healthCheck.path"),
+        message: `"${svc.healthCheck.path}" must start with "/", e.g. "/${svc.healthCheck.path}"`,
+      });
     }
     if (svc.capacity === "ec2" && !ws.cluster.ec2) {
-      issues.push({ field: at(i, "capacity"), message: `"ec2" needs EC2 capacity in the cluster; add cluster.ec2 or use "fargate"` });
+      issues.push({
+        field: at(i, "capacity"),
+        message: `"ec2" needs EC2 capacity in the cluster; add cluster.ec2 or use "fargate"`,
+      });
     }
 
     if (svc.hosts.length + svc.paths.length > MAX_RULE_CONDITION_VALUES) {
@@ -164,21 +202,34 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
       }
     });
     svc.paths.forEach((p, j) => {
-      if (!p.startsWith("/")) issues.push({ field: at(i, `paths[${j}]`), message: `"${p}" must start with "/", e.g. "/api/*"` });
+      if (!p.startsWith("/"))
+        issues.push({ field: at(i, `paths[${j}]`), message: `"${p}" must start with "/", e.g. "/api/*"` });
     });
     if (svc.public) {
       if (svc.hosts.length === 0 && svc.paths.length === 0) {
-        issues.push({ field: at(i, "hosts"), message: `a public service needs at least one host name or path pattern to answer on` });
+        issues.push({
+          field: at(i, "hosts"),
+          message: `a public service needs at least one host name or path pattern to answer on`,
+        });
       }
       if (!ws.dns) {
-        issues.push({ field: at(i, "public"), message: `a public service needs dns.zoneName (its HTTPS certificate and host names live there); add dns or set public: false` });
+        issues.push({
+          field: at(i, "public"),
+          message: `a public service needs dns.zoneName (its HTTPS certificate and host names live there); add dns or set public: false`,
+        });
       }
     } else if (svc.hosts.length > 0 || svc.paths.length > 0) {
-      issues.push({ field: at(i, "hosts"), message: `an internal service (public: false) receives no traffic, so hosts and paths would be ignored; remove them or set public: true` });
+      issues.push({
+        field: at(i, "hosts"),
+        message: `an internal service (public: false) receives no traffic, so hosts and paths would be ignored; remove them or set public: true`,
+      });
     }
     svc.hosts.forEach((host, j) => {
       if (zone && host !== zone && !host.endsWith(`.${zone}`)) {
-        issues.push({ field: at(i, `hosts[${j}]`), message: `"${host}" is outside the workspace's DNS zone ${zone}; expected ${zone} or a name ending in .${zone}` });
+        issues.push({
+          field: at(i, `hosts[${j}]`),
+          message: `"${host}" is outside the workspace's DNS zone ${zone}; expected ${zone} or a name ending in .${zone}`,
+        });
       } else if (zone && !ws.dns?.certificateArn && host !== zone && host.slice(0, -zone.length - 1).includes(".")) {
         issues.push({
           field: at(i, `hosts[${j}]`),
@@ -192,7 +243,8 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
     // Two public services answering on the same host and path would make one of them unreachable.
     services.slice(0, i).forEach((other, k) => {
       if (!svc.public || !other.public) return;
-      const hostsMeet = svc.hosts.length === 0 || other.hosts.length === 0 || svc.hosts.some((h) => other.hosts.includes(h));
+      const hostsMeet =
+        svc.hosts.length === 0 || other.hosts.length === 0 || svc.hosts.some((h) => other.hosts.includes(h));
       const samePaths = svc.paths.length === other.paths.length && svc.paths.every((p) => other.paths.includes(p));
       if (hostsMeet && samePaths) {
         issues.push({
@@ -218,7 +270,10 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
             message: `"${ref.secret}" is not declared in secrets; expected one of ${ws.secrets.map((s) => s.name).join(", ") || "(none declared)"}`,
           });
         } else if (!declared.readers.includes(svc.name)) {
-          issues.push({ field: `${field}.secret`, message: `secret "${ref.secret}" does not list "${svc.name}" in its readers; add it there` });
+          issues.push({
+            field: `${field}.secret`,
+            message: `secret "${ref.secret}" does not list "${svc.name}" in its readers; add it there`,
+          });
         } else if (ref.key !== undefined && declared.source === "generated") {
           issues.push({
             field: `${field}.key`,
@@ -229,7 +284,10 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
         const problem = parameterProblem(ref.parameter, svc, ws);
         if (problem) issues.push({ field: `${field}.parameter`, message: problem });
       } else if (!ws.database) {
-        issues.push({ field: `${field}.databaseSecret`, message: `there is no database in this workspace; add a database block or remove the reference` });
+        issues.push({
+          field: `${field}.databaseSecret`,
+          message: `there is no database in this workspace; add a database block or remove the reference`,
+        });
       }
     });
   });
@@ -249,13 +307,15 @@ function checkEgress(ws: WorkspaceSettings, issues: Issue[]): void {
   if (ws.cluster.ec2) {
     issues.push({
       field: "network.natGateways",
-      message: '"none" leaves EC2 container instances no way to reach the ECS agent endpoints; use "single" or "one-per-az" with cluster.ec2',
+      message:
+        '"none" leaves EC2 container instances no way to reach the ECS agent endpoints; use "single" or "one-per-az" with cluster.ec2',
     });
   }
   if (ws.cluster.maintenanceTask?.enabled) {
     issues.push({
       field: "network.natGateways",
-      message: '"none" leaves the maintenance task no way to pull its public image; use "single" or "one-per-az", or disable the task',
+      message:
+        '"none" leaves the maintenance task no way to pull its public image; use "single" or "one-per-az", or disable the task',
     });
   }
 }
@@ -266,10 +326,12 @@ function parameterProblem(reference: string, svc: ServiceSettings, ws: Workspace
     if (reference === IMAGE_TAG_PARAMETER || reference in svc.parameters) return undefined;
     return `"${reference}" is not a parameter of ${svc.name}; expected one of ${Object.keys(svc.parameters).join(", ") || "(none declared)"}, or "<component>/NAME"`;
   }
-  if (parts.length !== 2) return `"${reference}" is outside the path scheme; expected NAME or <component>/NAME, e.g. "database/HOST"`;
+  if (parts.length !== 2)
+    return `"${reference}" is outside the path scheme; expected NAME or <component>/NAME, e.g. "database/HOST"`;
   const [component, name] = parts;
   if (component === "database") {
-    if (!ws.database) return `there is no database in this workspace, so "${reference}" does not exist; add a database block or remove the reference`;
+    if (!ws.database)
+      return `there is no database in this workspace, so "${reference}" does not exist; add a database block or remove the reference`;
     return (DATABASE_PARAMETERS as readonly string[]).includes(name)
       ? undefined
       : `"${name}" is not published for the database; expected one of ${DATABASE_PARAMETERS.join(", ")}`;
@@ -288,11 +350,17 @@ function checkSecrets(ws: WorkspaceSettings, secrets: SecretConfig[], issues: Is
   secrets.forEach((secret, i) => {
     const first = secrets.findIndex((s) => s.name === secret.name);
     if (first !== i) {
-      issues.push({ field: `secrets[${i}].name`, message: `"${secret.name}" is already declared as secrets[${first}]; secret names must be unique` });
+      issues.push({
+        field: `secrets[${i}].name`,
+        message: `"${secret.name}" is already declared as secrets[${first}]; secret names must be unique`,
+      });
     }
     const sameVar = secrets.findIndex((s) => s.source === "provided" && s.envVar === secret.envVar);
     if (secret.source === "provided" && sameVar !== i) {
-      issues.push({ field: `secrets[${i}].envVar`, message: `${secret.envVar} is already the variable of secrets[${sameVar}]; each provided secret needs its own` });
+      issues.push({
+        field: `secrets[${i}].envVar`,
+        message: `${secret.envVar} is already the variable of secrets[${sameVar}]; each provided secret needs its own`,
+      });
     }
     secret.readers.forEach((reader, j) => {
       const svc = ws.services.find((s) => s.name === reader);
@@ -348,7 +416,8 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
   if (production && !deletionProtection && !db.deletionProtectionWaiver) {
     issues.push({
       field: "database.deletionProtection",
-      message: "a production database needs deletion protection; set it to true, or give database.deletionProtectionWaiver with the reason",
+      message:
+        "a production database needs deletion protection; set it to true, or give database.deletionProtectionWaiver with the reason",
     });
   }
   if (issues.length > before || !major) return undefined;
@@ -370,7 +439,8 @@ const LITERAL_SECRET_MESSAGE =
   "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
 const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential|(^|[_-])key$/i;
 /** Names that end in KEY but hold no secret. */
-const HARMLESS_KEY_NAMES = /^(public[_-]?key|key[_-]?id|access[_-]?key[_-]?id|partition[_-]?key|sort[_-]?key|primary[_-]?key|cache[_-]?key)$/i;
+const HARMLESS_KEY_NAMES =
+  /^(public[_-]?key|key[_-]?id|access[_-]?key[_-]?id|partition[_-]?key|sort[_-]?key|primary[_-]?key|cache[_-]?key)$/i;
 const SECRET_VALUE = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   /\bAKIA[0-9A-Z]{16}\b/,

@@ -70,7 +70,7 @@ export class ContainerCluster extends Construct {
     });
     this.cluster = new EcsCluster(this, "Resource", {
       name,
-      setting: [{ name: "containerInsights", value: props.containerInsights ?? true ? "enabled" : "disabled" }],
+      setting: [{ name: "containerInsights", value: (props.containerInsights ?? true) ? "enabled" : "disabled" }],
       configuration: {
         executeCommandConfiguration: {
           kmsKeyId: props.kmsKeyArn,
@@ -99,7 +99,11 @@ export class ContainerCluster extends Construct {
     const ami = new DataAwsSsmParameter(this, "EcsAmi", { name: ECS_AMI_PARAMETER });
     const trust = new DataAwsIamPolicyDocument(this, "InstanceTrust", {
       statement: [
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] },
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }],
+        },
       ],
     });
     const role = new IamRole(this, "InstanceRole", {
@@ -112,7 +116,10 @@ export class ContainerCluster extends Construct {
       role: role.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
     });
-    const profile = new IamInstanceProfile(this, "InstanceProfile", { name: `${prefix}-ecs-instance`, role: role.name });
+    const profile = new IamInstanceProfile(this, "InstanceProfile", {
+      name: `${prefix}-ecs-instance`,
+      role: role.name,
+    });
     const sg = new SecurityGroup(this, "InstanceSecurityGroup", {
       name: `${prefix}-ecs-instances`,
       description: "ECS container instances: no inbound, HTTPS out",

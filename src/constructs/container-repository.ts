@@ -47,13 +47,23 @@ export class ContainerRepository extends Construct {
           {
             rulePriority: 1,
             description: `Expire untagged images after ${untaggedDays} days`,
-            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedDays },
+            selection: {
+              tagStatus: "untagged",
+              countType: "sinceImagePushed",
+              countUnit: "days",
+              countNumber: untaggedDays,
+            },
             action: { type: "expire" },
           },
           {
             rulePriority: 2,
             description: `Keep the last ${keep} tagged images`,
-            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
+            selection: {
+              tagStatus: "tagged",
+              tagPatternList: ["*"],
+              countType: "imageCountMoreThan",
+              countNumber: keep,
+            },
             action: { type: "expire" },
           },
         ],

@@ -3,7 +3,10 @@ import { ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -150,7 +153,13 @@ export class ContainerService extends Construct {
       ...(environment.length > 0 ? { environment } : {}),
       ...(secrets.length > 0 ? { secrets } : {}),
       ...(writableVolumes.length > 0
-        ? { mountPoints: writableVolumes.map(([volume, containerPath]) => ({ sourceVolume: volume, containerPath, readOnly: false })) }
+        ? {
+            mountPoints: writableVolumes.map(([volume, containerPath]) => ({
+              sourceVolume: volume,
+              containerPath,
+              readOnly: false,
+            })),
+          }
         : {}),
       // ECS Exec needs an init process to reap the sessions' processes.
       ...(execEnabled ? { linuxParameters: { initProcessEnabled: true } } : {}),
@@ -247,7 +256,11 @@ export class ContainerService extends Construct {
       capacityProviderStrategy: onEc2
         ? [{ capacityProvider: props.ec2CapacityProviderName!, weight: 1 }]
         : props.fargateStrategy,
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
+      networkConfiguration: {
+        subnets: props.subnetIds,
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: false,
+      },
       loadBalancer: this.targetGroup
         ? [{ targetGroupArn: this.targetGroup.arn, containerName: svc.name, containerPort: svc.port }]
         : undefined,
@@ -319,10 +332,20 @@ export class ContainerService extends Construct {
     const secretArns = unique(refs.filter((r) => r.kind === "secretsmanager").map((r) => r.resourceArn));
     const parameterArns = unique(refs.filter((r) => r.kind === "ssm").map((r) => r.resourceArn));
     if (secretArns.length > 0) {
-      statements.push({ sid: "ReadReferencedSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: secretArns });
+      statements.push({
+        sid: "ReadReferencedSecrets",
+        effect: "Allow",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: secretArns,
+      });
     }
     if (parameterArns.length > 0) {
-      statements.push({ sid: "ReadReferencedParameters", effect: "Allow", actions: ["ssm:GetParameters"], resources: parameterArns });
+      statements.push({
+        sid: "ReadReferencedParameters",
+        effect: "Allow",
+        actions: ["ssm:GetParameters"],
+        resources: parameterArns,
+      });
     }
     if (refs.length > 0) {
       statements.push({
@@ -345,7 +368,10 @@ export class ContainerService extends Construct {
       assumeRolePolicy: ecsTasksTrustPolicy(this, "ExecutionTrust", props.accountId),
     });
     const policy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", { statement: statements });
-    return { role, policy: new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json }) };
+    return {
+      role,
+      policy: new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: role.id, policy: policy.json }),
+    };
   }
 
   private createTaskRole(props: ContainerServiceProps, name: string, execEnabled: boolean): IamRole {

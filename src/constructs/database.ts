@@ -90,7 +90,8 @@ export class Database extends Construct {
     const finalSnapshot = props.finalSnapshot ?? true;
     const performanceInsights = props.performanceInsights ?? false;
     const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 0;
-    const logExports = props.logExports ?? (props.engine === "postgres" ? ["postgresql", "upgrade"] : ["error", "slowquery"]);
+    const logExports =
+      props.logExports ?? (props.engine === "postgres" ? ["postgresql", "upgrade"] : ["error", "slowquery"]);
 
     const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
       name,
@@ -189,7 +190,10 @@ export class Database extends Construct {
 }
 
 /** Parameters that refuse unencrypted connections and log slow statements. */
-export function tlsAndSlowQueryParameters(engine: DatabaseEngine, slowQueryMs: number): { name: string; value: string; applyMethod: string }[] {
+export function tlsAndSlowQueryParameters(
+  engine: DatabaseEngine,
+  slowQueryMs: number,
+): { name: string; value: string; applyMethod: string }[] {
   if (engine === "postgres") {
     return [
       { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },

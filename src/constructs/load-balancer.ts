@@ -123,7 +123,12 @@ export class LoadBalancer extends Construct {
       protocol: "HTTPS",
       sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
       certificateArn: this.certificateArn,
-      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],
+      defaultAction: [
+        {
+          type: "fixed-response",
+          fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" },
+        },
+      ],
     });
     this.httpListener = new LbListener(this, "Http", {
       loadBalancerArn: this.loadBalancer.arn,
@@ -184,7 +189,10 @@ export class LoadBalancer extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "LogBucketOwnership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(this, "LogBucketOwnership", {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
     new S3BucketLifecycleConfiguration(this, "LogBucketLifecycle", {
       bucket: bucket.id,
       rule: [
@@ -224,7 +232,11 @@ export class LoadBalancer extends Construct {
         },
       ],
     });
-    const bucketPolicy = new S3BucketPolicy(this, "LogBucketPolicy", { bucket: bucket.id, policy: policy.json, dependsOn: [publicAccess] });
+    const bucketPolicy = new S3BucketPolicy(this, "LogBucketPolicy", {
+      bucket: bucket.id,
+      policy: policy.json,
+      dependsOn: [publicAccess],
+    });
     return { bucket, policy: bucketPolicy };
   }
 }

@@ -49,9 +49,15 @@ export class MaintenanceTask extends Construct {
       assumeRolePolicy: trust,
     });
     const executionPolicy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", {
-      statement: [{ effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] }],
+      statement: [
+        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
+      ],
     });
-    new IamRolePolicy(this, "ExecutionPolicy", { name: "execution", role: executionRole.id, policy: executionPolicy.json });
+    new IamRolePolicy(this, "ExecutionPolicy", {
+      name: "execution",
+      role: executionRole.id,
+      policy: executionPolicy.json,
+    });
 
     this.taskRole = new IamRole(this, "TaskRole", {
       name: `${name}-task`,
@@ -88,7 +94,11 @@ export class MaintenanceTask extends Construct {
           linuxParameters: { initProcessEnabled: true },
           logConfiguration: {
             logDriver: "awslogs",
-            options: { "awslogs-group": logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": "maintenance" },
+            options: {
+              "awslogs-group": logGroup.name,
+              "awslogs-region": props.region,
+              "awslogs-stream-prefix": "maintenance",
+            },
           },
         },
       ]),

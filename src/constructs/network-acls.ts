@@ -66,7 +66,9 @@ export class NetworkAcls extends Construct {
     super(scope, id);
     const allowHttpsWithinApp = props.allowHttpsWithinApp ?? false;
     if (props.appPorts.length > 10) {
-      throw new Error(`NetworkAcls: appPorts may list at most 10 ports (rule numbers are spaced by 10), got ${props.appPorts.length}`);
+      throw new Error(
+        `NetworkAcls: appPorts may list at most 10 ports (rule numbers are spaced by 10), got ${props.appPorts.length}`,
+      );
     }
     const clash = [...props.appPorts, props.databasePort].find((p) => p >= LINUX_EPHEMERAL.from);
     if (clash !== undefined) {
@@ -85,7 +87,13 @@ export class NetworkAcls extends Construct {
     const { public: publicCidrs, app: appCidrs, database: databaseCidrs } = props.subnetCidrs;
     const n = NACL_RULE_NUMBERS;
 
-    const rule = (tier: SubnetTier, egress: boolean, ruleNumber: number, cidr: string, ports: { from: number; to: number }) =>
+    const rule = (
+      tier: SubnetTier,
+      egress: boolean,
+      ruleNumber: number,
+      cidr: string,
+      ports: { from: number; to: number },
+    ) =>
       new NetworkAclRule(this, `${tier}-${egress ? "out" : "in"}-${ruleNumber}`, {
         networkAclId: this.acls[tier].id,
         ruleNumber,
@@ -110,7 +118,9 @@ export class NetworkAcls extends Construct {
 
     // App tier: ECS tasks and container instances.
     props.appPorts.forEach((p, pi) =>
-      publicCidrs.forEach((cidr, ai) => rule("app", false, n.app.ingress.appPortsFromPublic + pi * 10 + ai, cidr, port(p))),
+      publicCidrs.forEach((cidr, ai) =>
+        rule("app", false, n.app.ingress.appPortsFromPublic + pi * 10 + ai, cidr, port(p)),
+      ),
     );
     // Replies from the internet (through NAT), AWS APIs and the database tier.
     rule("app", false, n.app.ingress.ephemeral, ANYWHERE, LINUX_EPHEMERAL);

@@ -24,7 +24,15 @@ import { NetworkAcls } from "./network-acls";
 export const DEFAULT_NAT_MODE: NatMode = "single";
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
 /** Interface endpoints created when `interfaceEndpoints` is on: what ECS tasks need without a NAT gateway. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "secretsmanager", "kms"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "ssm",
+  "ssmmessages",
+  "secretsmanager",
+  "kms",
+] as const;
 /** Gateway endpoints created when `gatewayEndpoints` is on (free of charge). */
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 const ANYWHERE = "0.0.0.0/0";
@@ -106,7 +114,9 @@ export class Network extends Construct {
     const name = (suffix: string) => `${props.namePrefix}-${suffix}`;
 
     if (zones.length < 2) {
-      throw new Error(`Network: availabilityZones must name at least 2 zones (a load balancer spans two), got ${zones.length}`);
+      throw new Error(
+        `Network: availabilityZones must name at least 2 zones (a load balancer spans two), got ${zones.length}`,
+      );
     }
     for (const tier of SUBNET_TIERS) {
       if (props.subnets[tier].length !== zones.length) {
@@ -168,7 +178,8 @@ export class Network extends Construct {
       new RouteTable(this, `${tier}-rt-${index}`, { vpcId, tags: { Name: name(label), Tier: tier } });
     const associate = (tier: SubnetTier, table: (i: number) => RouteTable) =>
       this.subnets[tier].forEach(
-        (subnet, i) => new RouteTableAssociation(this, `${tier}-rta-${i}`, { subnetId: subnet.id, routeTableId: table(i).id }),
+        (subnet, i) =>
+          new RouteTableAssociation(this, `${tier}-rta-${i}`, { subnetId: subnet.id, routeTableId: table(i).id }),
       );
 
     // Public: one table, default route to the internet gateway.
@@ -185,7 +196,11 @@ export class Network extends Construct {
     appTables.forEach((table, i) => {
       const nat = this.natGateways[natMode === "one-per-az" ? i : 0];
       if (nat) {
-        new Route(this, `app-default-route-${i}`, { routeTableId: table.id, destinationCidrBlock: ANYWHERE, natGatewayId: nat.id });
+        new Route(this, `app-default-route-${i}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: ANYWHERE,
+          natGatewayId: nat.id,
+        });
       }
     });
     associate("app", (i) => appTables[i]);

@@ -37,7 +37,12 @@ export class SecurityGroupLink extends Construct {
 }
 
 /** Lets a security group open HTTPS connections anywhere (AWS APIs, ECR, the exec channel, third-party APIs). */
-export function allowHttpsOut(scope: Construct, id: string, securityGroupId: string, description: string): VpcSecurityGroupEgressRule {
+export function allowHttpsOut(
+  scope: Construct,
+  id: string,
+  securityGroupId: string,
+  description: string,
+): VpcSecurityGroupEgressRule {
   return new VpcSecurityGroupEgressRule(scope, id, {
     securityGroupId,
     ipProtocol: "tcp",

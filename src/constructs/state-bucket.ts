@@ -40,7 +40,9 @@ export class StateBucket extends Construct {
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
     const preventDestroy = props.preventDestroy ?? true;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(`StateBucket: noncurrentVersionExpirationDays must be a whole number of days >= 1, got ${noncurrentDays}`);
+      throw new Error(
+        `StateBucket: noncurrentVersionExpirationDays must be a whole number of days >= 1, got ${noncurrentDays}`,
+      );
     }
 
     this.bucket = new S3Bucket(this, "Resource", {

@@ -1,5 +1,8 @@
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 
 /** Trust policy for roles ECS tasks assume, limited to tasks of one account (confused-deputy guard). */
 export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: string): string {
@@ -24,7 +27,12 @@ export function execSessionStatements(kmsKeyArn: string, execLogGroupArn: string
     {
       sid: "ExecSessionChannel",
       effect: "Allow",
-      actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+      actions: [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ],
       resources: ["*"],
     },
     { sid: "ExecSessionKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [kmsKeyArn] },

@@ -38,7 +38,9 @@ export function networkDiagram(ws: WorkspaceConfig): string {
   }
   for (const svc of ws.services.filter((s) => !s.public)) lines.push(`  svc_${svc.name}["${svc.name} (worker)"]`);
   if (ws.database) {
-    lines.push(`  rds[("${ws.database.engine} ${ws.database.engineVersion}${ws.database.multiAz ? " multi-AZ" : ""}")]`);
+    lines.push(
+      `  rds[("${ws.database.engine} ${ws.database.engineVersion}${ws.database.multiAz ? " multi-AZ" : ""}")]`,
+    );
     for (const svc of ws.services) lines.push(`  svc_${svc.name} -- ":${ws.database.port}" --> rds`);
   }
   if (ws.services.length > 0) lines.push(`  svc_${ws.services[0].name} ~~~ app0`);

@@ -64,7 +64,10 @@ export class BootstrapStack extends TerraformStack {
       });
     }
 
-    new TerraformOutput(this, "state_bucket", { value: this.stateBucket.bucket.bucket, description: "State bucket name" });
+    new TerraformOutput(this, "state_bucket", {
+      value: this.stateBucket.bucket.bucket,
+      description: "State bucket name",
+    });
     new TerraformOutput(this, "lock_table", { value: this.lockTable.table.name, description: "Lock table name" });
     new TerraformOutput(this, "region", { value: project.region, description: "Region of the bucket and table" });
     new TerraformOutput(this, "workspace_backends", {

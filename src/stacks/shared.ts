@@ -12,7 +12,6 @@ export function stateRoleName(project: ProjectConfig, workspace: string): string
   return `${project.project}-tfstate-${workspace}`;
 }
 
-
 export interface AccountProviderProps {
   readonly region: string;
   readonly accountId: string;

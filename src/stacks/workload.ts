@@ -26,7 +26,9 @@ export interface WorkloadProps {
 
 /** True when a service references the database (its endpoint parameters or its credentials), so needs its port. */
 export function usesDatabase(svc: ServiceConfig): boolean {
-  return Object.values(svc.secrets).some((ref) => "databaseSecret" in ref || ("parameter" in ref && ref.parameter.startsWith("database/")));
+  return Object.values(svc.secrets).some(
+    (ref) => "databaseSecret" in ref || ("parameter" in ref && ref.parameter.startsWith("database/")),
+  );
 }
 
 /**
@@ -55,7 +57,12 @@ export class Workload extends Construct {
     this.dataKey = props.dataKey;
     const kmsKeyArn = this.dataKey.key.arn;
 
-    this.secrets = new AppSecrets(this, "Secrets", { project: project.project, workspace: ws.name, secrets: ws.secrets, kmsKeyArn });
+    this.secrets = new AppSecrets(this, "Secrets", {
+      project: project.project,
+      workspace: ws.name,
+      secrets: ws.secrets,
+      kmsKeyArn,
+    });
 
     // Every parameter a service may reference, by "<component>/<NAME>".
     const parameters: Record<string, SsmParameter> = {};
@@ -197,7 +204,10 @@ export class Workload extends Construct {
       Object.entries(svc.secrets).map(([envName, ref]): [string, ResolvedSecret] => {
         if ("secret" in ref) {
           const arn = this.secrets.secrets[ref.secret].arn;
-          return [envName, { kind: "secretsmanager", resourceArn: arn, valueFrom: ref.key ? `${arn}:${ref.key}::` : arn }];
+          return [
+            envName,
+            { kind: "secretsmanager", resourceArn: arn, valueFrom: ref.key ? `${arn}:${ref.key}::` : arn },
+          ];
         }
         if ("parameter" in ref) {
           const key = ref.parameter.includes("/") ? ref.parameter : `${svc.name}/${ref.parameter}`;

@@ -39,7 +39,10 @@ export class WorkspaceStack extends TerraformStack {
     useStateBackend(this, project, { key: ws.stateKey, roleName: stateRoleName(project, ws.name) });
 
     const identity = new DataAwsCallerIdentity(this, "Identity");
-    new TerraformOutput(this, "account_id", { value: identity.accountId, description: "Account the resources live in" });
+    new TerraformOutput(this, "account_id", {
+      value: identity.accountId,
+      description: "Account the resources live in",
+    });
 
     this.dataKey = new DataKey(this, "DataKey", {
       alias: `${ws.namePrefix}-data`,
@@ -68,7 +71,12 @@ export class WorkspaceStack extends TerraformStack {
       interfaceEndpoints: net.endpoints.interface,
     });
 
-    this.workload = new Workload(this, "Workload", { project, workspace: ws, network: this.network, dataKey: this.dataKey });
+    this.workload = new Workload(this, "Workload", {
+      project,
+      workspace: ws,
+      network: this.network,
+      dataKey: this.dataKey,
+    });
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     for (const tier of SUBNET_TIERS) {

@@ -1,5 +1,11 @@
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { IMAGE_TAG_PATTERN, imageTagProblem, readImageTag, tagOfImage, writeImageTag } from "../../../scripts/lib/image-tag";
+import {
+  IMAGE_TAG_PATTERN,
+  imageTagProblem,
+  readImageTag,
+  tagOfImage,
+  writeImageTag,
+} from "../../../scripts/lib/image-tag";
 
 describe("imageTagProblem", () => {
   test.each(["latest", "v1.2.3", "2024-05-01_abc123", "_x", "A".repeat(128), "sha-0f3c2d1"])("accepts %p", (tag) => {
@@ -67,7 +73,12 @@ describe("reading and writing the parameter", () => {
     const { ssm, sent } = fakeSsm(() => ({ Version: 4 }));
     await expect(writeImageTag(ssm, "/acme/dev/api/IMAGE_TAG", "v3")).resolves.toBe(4);
     expect(sent[0]).toBeInstanceOf(PutParameterCommand);
-    expect((sent[0] as PutParameterCommand).input).toEqual({ Name: "/acme/dev/api/IMAGE_TAG", Value: "v3", Type: "String", Overwrite: true });
+    expect((sent[0] as PutParameterCommand).input).toEqual({
+      Name: "/acme/dev/api/IMAGE_TAG",
+      Value: "v3",
+      Type: "String",
+      Overwrite: true,
+    });
   });
 
   test("refuses to write something that is not a tag", async () => {

@@ -72,7 +72,9 @@ describe("resolveOneOffTask", () => {
   test("an unknown service is a usage error listing the workspace's services", () => {
     const err = thrown(() => resolveOneOffTask(dev(), "worker", "migrate"));
     expect(err.exitCode).toBe(EXIT.usage);
-    expect(err.message).toMatch(/No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/);
+    expect(err.message).toMatch(
+      /No service "worker" in workspace dev \(environments\/dev\.ts\); expected one of web, api/,
+    );
   });
 
   test("a service without a migration is a usage error naming the services that have one", () => {
@@ -100,7 +102,9 @@ describe("servicePlacement", () => {
     serviceName: "acme-dev-api",
     status: "ACTIVE",
     taskDefinition: "arn:aws:ecs:us-east-1:222222222222:task-definition/acme-dev-api:7",
-    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-api"], assignPublicIp: "ENABLED" } },
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-api"], assignPublicIp: "ENABLED" },
+    },
     capacityProviderStrategy: [
       { capacityProvider: "FARGATE", weight: 1, base: 1 },
       { capacityProvider: "FARGATE_SPOT", weight: 1 },
@@ -121,14 +125,18 @@ describe("servicePlacement", () => {
   });
 
   test("takes the launch type of a service without a capacity provider strategy", async () => {
-    const ecs = fakeEcs({ DescribeServicesCommand: () => ({ services: [{ ...service, capacityProviderStrategy: [] }] }) });
+    const ecs = fakeEcs({
+      DescribeServicesCommand: () => ({ services: [{ ...service, capacityProviderStrategy: [] }] }),
+    });
     const placement = await servicePlacement(ecs, "acme-dev-cluster", "acme-dev-api");
     expect(placement.launchType).toBe("FARGATE");
     expect(placement.capacityProviderStrategy).toEqual([]);
   });
 
   test("a missing service is 'not found'", async () => {
-    const ecs = fakeEcs({ DescribeServicesCommand: () => ({ services: [], failures: [{ arn: "x", reason: "MISSING" }] }) });
+    const ecs = fakeEcs({
+      DescribeServicesCommand: () => ({ services: [], failures: [{ arn: "x", reason: "MISSING" }] }),
+    });
     const err = await rejection(servicePlacement(ecs, "acme-dev-cluster", "acme-dev-api"));
     expect(err.exitCode).toBe(EXIT.notFound);
     expect(err.message).toMatch(/ECS service acme-dev-api not found in cluster acme-dev-cluster \(MISSING\)/);
@@ -181,7 +189,13 @@ describe("runTaskInput", () => {
       count: 1,
       startedBy: "npm-run-task",
       group: "task:migrate",
-      networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-api"], assignPublicIp: "DISABLED" } },
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ["subnet-a", "subnet-b"],
+          securityGroups: ["sg-api"],
+          assignPublicIp: "DISABLED",
+        },
+      },
       capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
       platformVersion: "LATEST",
       propagateTags: "TASK_DEFINITION",
@@ -189,13 +203,21 @@ describe("runTaskInput", () => {
   });
 
   test("uses the launch type when the service has no capacity provider strategy", () => {
-    const input = runTaskInput(oneOff(), "arn:td:3", { ...placement, capacityProviderStrategy: [], launchType: "FARGATE" });
+    const input = runTaskInput(oneOff(), "arn:td:3", {
+      ...placement,
+      capacityProviderStrategy: [],
+      launchType: "FARGATE",
+    });
     expect(input.launchType).toBe("FARGATE");
     expect(input).not.toHaveProperty("capacityProviderStrategy");
   });
 
   test("gives neither when the service relies on the cluster's default strategy", () => {
-    const input = runTaskInput(oneOff(), "arn:td:3", { ...placement, capacityProviderStrategy: [], platformVersion: undefined });
+    const input = runTaskInput(oneOff(), "arn:td:3", {
+      ...placement,
+      capacityProviderStrategy: [],
+      platformVersion: undefined,
+    });
     expect(input).not.toHaveProperty("launchType");
     expect(input).not.toHaveProperty("capacityProviderStrategy");
     expect(input).not.toHaveProperty("platformVersion");
@@ -230,15 +252,20 @@ describe("waitForTaskToStop", () => {
   test("polls with growing, capped intervals until the task is STOPPED, reporting each new status", async () => {
     const time = fakeTime();
     const seen: string[] = [];
-    const result = await waitForTaskToStop(describing(["PENDING", "PENDING", "RUNNING", "RUNNING", "RUNNING", "STOPPED"]), "c", TASK_ARN, {
-      timeoutMs: 600_000,
-      initialStatus: "PROVISIONING",
-      initialDelayMs: 1000,
-      factor: 2,
-      maxDelayMs: 5000,
-      onStatus: (status) => seen.push(status),
-      ...time,
-    });
+    const result = await waitForTaskToStop(
+      describing(["PENDING", "PENDING", "RUNNING", "RUNNING", "RUNNING", "STOPPED"]),
+      "c",
+      TASK_ARN,
+      {
+        timeoutMs: 600_000,
+        initialStatus: "PROVISIONING",
+        initialDelayMs: 1000,
+        factor: 2,
+        maxDelayMs: 5000,
+        onStatus: (status) => seen.push(status),
+        ...time,
+      },
+    );
     expect(result.stopped).toBe(true);
     expect(time.sleeps).toEqual([1000, 2000, 4000, 5000, 5000, 5000]);
     expect(seen).toEqual(["PENDING", "RUNNING", "STOPPED"]);
@@ -257,8 +284,12 @@ describe("waitForTaskToStop", () => {
   });
 
   test("a task DescribeTasks does not know is an error", async () => {
-    const ecs = fakeEcs({ DescribeTasksCommand: () => ({ tasks: [], failures: [{ arn: TASK_ARN, reason: "MISSING" }] }) });
-    await expect(waitForTaskToStop(ecs, "c", TASK_ARN, { timeoutMs: 10_000, ...fakeTime() })).rejects.toThrow(/MISSING/);
+    const ecs = fakeEcs({
+      DescribeTasksCommand: () => ({ tasks: [], failures: [{ arn: TASK_ARN, reason: "MISSING" }] }),
+    });
+    await expect(waitForTaskToStop(ecs, "c", TASK_ARN, { timeoutMs: 10_000, ...fakeTime() })).rejects.toThrow(
+      /MISSING/,
+    );
   });
 
   test("asks about the task in its cluster", async () => {
@@ -320,7 +351,10 @@ describe("taskOutcome: the command's exit code from a STOPPED task (as DescribeT
   });
 
   test("a task without containers at all is 1", () => {
-    const outcome = taskOutcome(stopped([], { stopCode: "TaskFailedToStart", stoppedReason: "ResourceInitializationError" }), "api");
+    const outcome = taskOutcome(
+      stopped([], { stopCode: "TaskFailedToStart", stoppedReason: "ResourceInitializationError" }),
+      "api",
+    );
     expect(outcome.exitCode).toBe(EXIT.failed);
     expect(outcome.lines[0]).toBe("Stopped: TaskFailedToStart: ResourceInitializationError");
   });
@@ -342,13 +376,22 @@ describe("taskOutcome: the command's exit code from a STOPPED task (as DescribeT
 });
 
 describe("logLocation", () => {
-  const taskDefinition = (logConfiguration?: NonNullable<TaskDefinition["containerDefinitions"]>[number]["logConfiguration"]): TaskDefinition => ({
+  const taskDefinition = (
+    logConfiguration?: NonNullable<TaskDefinition["containerDefinitions"]>[number]["logConfiguration"],
+  ): TaskDefinition => ({
     containerDefinitions: [{ name: "api", image: "x:1", logConfiguration }],
   });
 
   test("names the awslogs group and the task's stream", () => {
     const lines = logLocation(
-      taskDefinition({ logDriver: "awslogs", options: { "awslogs-group": "/ecs/acme-dev/api", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "migrate" } }),
+      taskDefinition({
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/ecs/acme-dev/api",
+          "awslogs-region": "us-east-1",
+          "awslogs-stream-prefix": "migrate",
+        },
+      }),
       "api",
       TASK_ARN,
       "eu-west-1",
