@@ -101,7 +101,7 @@ describe("load balancer limits", () => {
     ).toThrow(
       devIssue(
         "services",
-        /8 public service ports across 3 zones need 26 network ACL rules in one direction, above AWS's default quota of 20/,
+        /8 public service ports across 3 zones need 26 network ACL rules in one direction \(the public tier.s outbound rules\), above AWS's default quota of 20/,
       ),
     );
   });

@@ -2,7 +2,12 @@ import { Testing } from "cdktf";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ServiceConfig } from "../../src/config";
-import { ContainerService, ContainerServiceProps } from "../../src/constructs/container-service";
+import { workloadService } from "../../src/stacks/workspace-stack";
+import {
+  ContainerService,
+  ContainerServiceProps,
+  ContainerServiceSettings,
+} from "../../src/constructs/container-service";
 import { inlinePoliciesOf, PolicyStatement, resourcesForService, roleStatements } from "../../test/iam";
 import {
   realEnvironments,
@@ -49,10 +54,10 @@ const serviceNamed = (parsed: Synthesized, name: string) =>
 
 // Construct-level props for what the real environments do not exercise.
 const DEV_CONFIG = workspaceNamed(realEnvironments(), "dev");
-function serviceConfig(name: string, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+function serviceConfig(name: string, overrides: Partial<ServiceConfig> = {}): ContainerServiceSettings {
   const svc = DEV_CONFIG.services.find((s) => s.name === name);
   if (!svc) throw new Error(`no service ${name} in dev`);
-  return { ...svc, ...overrides };
+  return workloadService({ ...svc, ...overrides });
 }
 function baseProps(overrides: Partial<ContainerServiceProps> = {}): ContainerServiceProps {
   return {
@@ -70,6 +75,7 @@ function baseProps(overrides: Partial<ContainerServiceProps> = {}): ContainerSer
     imageTagParameterName: "/acme/test/web/IMAGE_TAG",
     secrets: {},
     kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/0f0e0d0c-0b0a-0908-0706-050403020100",
+    execEnabled: false,
     ...overrides,
   };
 }

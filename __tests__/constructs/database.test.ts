@@ -230,32 +230,3 @@ describe("Database connection parameters", () => {
     expect(byName["/acme/dev/database/ENGINE"]).toMatchObject({ type: "String", value: "postgres" });
   });
 });
-
-describe("Database defaults", () => {
-  test("with only the required props it is protected and backed up, and keeps a final snapshot", () => {
-    const required: DatabaseProps = {
-      namePrefix: "acme-test",
-      project: "acme",
-      workspace: "test",
-      vpcId: "vpc-1",
-      subnetIds: ["subnet-1", "subnet-2"],
-      engine: "postgres",
-      engineVersion: "16",
-      family: "postgres16",
-      port: 5432,
-      instanceClass: "db.t4g.micro",
-      kmsKeyArn: KEY,
-    };
-    const json = Testing.synthScope((scope) => new Database(scope, "Db", required));
-    expect(json).toHaveResourceWithProperties(DbInstance, {
-      deletion_protection: true,
-      skip_final_snapshot: false,
-      final_snapshot_identifier: "acme-test-db-final",
-      backup_retention_period: 7,
-      multi_az: false,
-      storage_encrypted: true,
-      manage_master_user_password: true,
-      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
-    });
-  });
-});

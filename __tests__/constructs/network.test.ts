@@ -16,8 +16,14 @@ function baseProps(overrides: Partial<NetworkProps> = {}): NetworkProps {
     cidr: "10.10.0.0/16",
     availabilityZones: ZONES3,
     subnets: deriveSubnetLayout(mustParseCidr("10.10.0.0/16"), 3),
+    natGateways: "single",
     appPorts: [8080],
     databasePort: 5432,
+    flowLogs: true,
+    flowLogRetentionDays: 30,
+    flowLogTrafficType: "ALL",
+    gatewayEndpoints: true,
+    interfaceEndpoints: false,
     ...overrides,
   };
 }

@@ -9,7 +9,10 @@ import { StateBucket, StateBucketProps } from "../../src/constructs/state-bucket
 import { resourcesOf, Synthesized } from "../../test/stacks";
 
 function synth(props: Partial<StateBucketProps> = {}): string {
-  return Testing.synthScope((scope) => new StateBucket(scope, "State", { bucketName: "acme-tfstate-1", ...props }));
+  return Testing.synthScope(
+    (scope) =>
+      new StateBucket(scope, "State", { bucketName: "acme-tfstate-1", noncurrentVersionExpirationDays: 90, ...props }),
+  );
 }
 
 describe("StateBucket", () => {

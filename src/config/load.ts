@@ -10,15 +10,10 @@ import {
   SubnetLayout,
 } from "../lib/subnet-layout";
 import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
-import {
-  DatabaseConfig,
-  findLiteralSecrets,
-  MAX_NACL_RULES_PER_DIRECTION,
-  MIN_ALB_SUBNET_PREFIX,
-  resolveWorkload,
-  SecretConfig,
-  ServiceConfig,
-} from "./workload";
+import { MAX_NACL_RULES_PER_DIRECTION, MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
+import { busiestNetworkAclDirection, MAX_APP_PORTS, networkAclRules } from "../constructs/network-acl-rules";
+import { DATABASE_ENGINES, DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
+import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
 import {
   FIELD_HINTS,
   networkSchema,
@@ -320,18 +315,31 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
         `use a VPC of /${MIN_ALB_SUBNET_PREFIX - 5} or larger (derived layout) or public subnets of /${MIN_ALB_SUBNET_PREFIX} or larger`,
     });
   }
-  // Mirrors NetworkAcls: one rule per public service port and zone, plus the fixed rules of each direction.
   const zones = network.availabilityZones.length;
-  const ports = new Set(publicServices.map((s) => s.port)).size;
-  const appInbound = ports * zones + 1 + (network.endpoints.interface ? zones : 0);
-  const publicOutbound = ports * zones + 2;
-  const worst = Math.max(appInbound, publicOutbound);
-  if (worst > MAX_NACL_RULES_PER_DIRECTION) {
+  const ports = [...new Set(publicServices.map((s) => s.port))];
+  const quotaHint = `use fewer distinct public ports or zones, or raise the quota and this limit together`;
+  if (ports.length > MAX_APP_PORTS) {
+    issues.push({
+      field: "services",
+      message: `${ports.length} distinct public service ports; the network ACLs hold at most ${MAX_APP_PORTS}; ${quotaHint}`,
+    });
+    return;
+  }
+  const busiest = busiestNetworkAclDirection(
+    networkAclRules({
+      subnetCidrs: network.subnets,
+      appPorts: ports,
+      databasePort: ws.database ? DATABASE_ENGINES[ws.database.engine].port : DEFAULT_DATABASE_PORT,
+      allowHttpsWithinApp: network.endpoints.interface,
+    }),
+  );
+  if (busiest.count > MAX_NACL_RULES_PER_DIRECTION) {
     issues.push({
       field: "services",
       message:
-        `${ports} public service ports across ${zones} zones need ${worst} network ACL rules in one direction, above AWS's ` +
-        `default quota of ${MAX_NACL_RULES_PER_DIRECTION}; use fewer distinct public ports or zones, or raise the quota and this limit together`,
+        `${ports.length} public service ports across ${zones} zones need ${busiest.count} network ACL rules in one direction ` +
+        `(the ${busiest.tier} tier's ${busiest.egress ? "outbound" : "inbound"} rules), above AWS's default quota of ` +
+        `${MAX_NACL_RULES_PER_DIRECTION}; ${quotaHint}`,
     });
   }
 }

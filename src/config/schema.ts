@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { LOG_RETENTION_DAYS, MAX_SERVICE_PORT } from "../aws-limits";
+import { DATABASE_ENGINES, DatabaseEngine } from "../constructs/database-engines";
+import type { FlowLogTrafficType, NatMode } from "../constructs/network";
 import { parseCidr } from "../lib/cidr";
 import { KNOWN_REGIONS } from "./regions";
 
@@ -12,6 +15,14 @@ import { KNOWN_REGIONS } from "./regions";
 // ---------------------------------------------------------------------------------------------------------------
 
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/**
+ * The values of a union type a construct owns, listed for the schema: the list must name every member and nothing
+ * else, or this does not compile (the construct's type stays the one definition).
+ */
+function everyMember<T extends string>() {
+  return <const L extends readonly [T, ...T[]]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
+}
 
 /** What a valid value of a field looks like, for "is required" and "wrong type" messages (see load.ts). */
 export const FIELD_HINTS = new WeakMap<object, string>();
@@ -107,11 +118,6 @@ const tags = z.record(
   z.string().max(256, { error: "tag values must be at most 256 characters" }),
 );
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 const retentionDays = hinted(
   z.number().check((ctx) => {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(ctx.value)) {
@@ -126,7 +132,7 @@ const retentionDays = hinted(
 );
 
 /** Service and database ports stay below the Linux ephemeral range, which the network ACLs open for replies. */
-const port = z.int().min(1).max(32767);
+const port = z.int().min(1).max(MAX_SERVICE_PORT);
 
 // ---------------------------------------------------------------------------------------------------------------
 // environments/bootstrap.ts
@@ -185,7 +191,8 @@ export const projectSchema = z.strictObject({
 // environments/<workspace>.ts: network
 // ---------------------------------------------------------------------------------------------------------------
 
-export const NAT_MODES = ["none", "single", "one-per-az"] as const;
+export const NAT_MODES = everyMember<NatMode>()(["none", "single", "one-per-az"]);
+const FLOW_LOG_TRAFFIC_TYPES = everyMember<FlowLogTrafficType>()(["ALL", "ACCEPT", "REJECT"]);
 
 export const networkSchema = z.strictObject({
   /** VPC CIDR block: /16 to /23 with the derived subnet layout, down to /28 with explicit `subnets`. */
@@ -221,7 +228,7 @@ export const networkSchema = z.strictObject({
       /** Days the flow log group keeps records. @default 30 */
       retentionDays: retentionDays.default(30),
       /** @default "ALL" */
-      trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
+      trafficType: z.enum(FLOW_LOG_TRAFFIC_TYPES).default("ALL"),
     })
     .prefault({}),
   endpoints: z
@@ -247,21 +254,6 @@ export const networkSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // environments/<workspace>.ts: services, secrets, parameters
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Fargate's valid task sizes: CPU units -> allowed memory (MiB). */
-export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: range(1024, 4096, 1024),
-  1024: range(2048, 8192, 1024),
-  2048: range(4096, 16384, 1024),
-  4096: range(8192, 30720, 1024),
-  8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
-};
-
-function range(from: number, to: number, step: number): number[] {
-  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-}
 
 /** Environment variable names, as containers see them. */
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
@@ -438,13 +430,6 @@ export const secretSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // environments/<workspace>.ts: database
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Engines and major versions the project supports, with what each needs. */
-export const DATABASE_ENGINES = {
-  postgres: { majors: ["14", "15", "16", "17"], port: 5432, logExports: ["postgresql", "upgrade"] },
-  mysql: { majors: ["8.0", "8.4"], port: 3306, logExports: ["error", "slowquery"] },
-} as const;
-export type DatabaseEngine = keyof typeof DATABASE_ENGINES;
 
 /** Instance classes accepted in `database.instanceClass`; extend when a new one is needed. */
 export const DB_INSTANCE_CLASSES = [
@@ -627,7 +612,6 @@ export type ProjectSettings = z.output<typeof projectSchema>;
 export type WorkspaceInput = z.input<typeof workspaceSchema>;
 export type WorkspaceSettings = z.output<typeof workspaceSchema>;
 export type NetworkSettings = z.output<typeof networkSchema>;
-export type NatMode = (typeof NAT_MODES)[number];
 export type ServiceSettings = z.output<typeof serviceSchema>;
 export type SecretSettings = z.output<typeof secretSchema>;
 export type SecretReference = z.output<typeof secretReference>;

@@ -1,14 +1,13 @@
 import {
-  DATABASE_ENGINES,
-  DatabaseEngine,
-  DatabaseSettings,
-  DB_INSTANCE_CLASSES,
   FARGATE_SIZES,
-  SecretSettings,
-  ServiceSettings,
-  WorkspaceSettings,
-} from "./schema";
+  MAX_BACKUP_RETENTION_DAYS,
+  MAX_RULE_CONDITION_VALUES,
+  MAX_TARGET_GROUP_NAME,
+  MIN_BACKUP_RETENTION_DAYS,
+} from "../aws-limits";
+import { DATABASE_ENGINES, majorVersionOf, parameterGroupFamily } from "../constructs/database-engines";
 import { targetGroupName } from "../naming";
+import { DatabaseSettings, DB_INSTANCE_CLASSES, SecretSettings, ServiceSettings, WorkspaceSettings } from "./schema";
 
 /**
  * Checks and defaults for what runs in a workspace (services, secrets, database), which need several fields at once.
@@ -24,21 +23,11 @@ export interface Issue {
 export const DATABASE_PARAMETERS = ["HOST", "PORT", "NAME", "ENGINE"] as const;
 /** Parameter each service gets for its deployed image tag (written by the deploy step). */
 export const IMAGE_TAG_PARAMETER = "IMAGE_TAG";
-/** Target group names are limited to 32 characters and are `<namePrefix>-<service>-<port>`. */
-export const MAX_TARGET_GROUP_NAME = 32;
-export const MIN_BACKUP_RETENTION_DAYS = 1;
 /** Service names that would collide with the names of other components (parameter paths, log groups, roles). */
 export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
   database: "the database's parameters under /<project>/<workspace>/database/",
   maintenance: "the maintenance task's log group, roles and security group",
 };
-export const MAX_BACKUP_RETENTION_DAYS = 35;
-/** A listener rule holds at most five condition values (hosts + paths). */
-export const MAX_RULE_CONDITION_VALUES = 5;
-/** Default quota of network ACL rules per direction. */
-export const MAX_NACL_RULES_PER_DIRECTION = 20;
-/** An application load balancer needs subnets of /27 or larger. */
-export const MIN_ALB_SUBNET_PREFIX = 27;
 
 export interface ServiceConfig extends ServiceSettings {
   /** Listener rule priority, resolved. */
@@ -380,8 +369,8 @@ function checkSecrets(ws: WorkspaceSettings, secrets: SecretConfig[], issues: Is
 }
 
 function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issue[]): DatabaseConfig | undefined {
-  const engine = DATABASE_ENGINES[db.engine as DatabaseEngine];
-  const major = engine.majors.find((m) => db.engineVersion === m || db.engineVersion.startsWith(`${m}.`));
+  const engine = DATABASE_ENGINES[db.engine];
+  const major = majorVersionOf(db.engine, db.engineVersion);
   const before = issues.length;
   if (!major) {
     issues.push({
@@ -430,7 +419,7 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
     performanceInsights: db.performanceInsights ?? production,
     monitoringIntervalSeconds: db.monitoringIntervalSeconds ?? (production ? 60 : 0),
     port: engine.port,
-    family: `${db.engine}${major}`,
+    family: parameterGroupFamily(db.engine, major),
     logExports: [...engine.logExports],
   };
 }

@@ -33,13 +33,10 @@ export interface ContainerClusterProps {
   readonly namePrefix: string;
   /** KMS key for ECS Exec sessions and their log group. */
   readonly kmsKeyArn: string;
-  /** @default true */
-  readonly containerInsights?: boolean;
-  /**
-   * Weight of Fargate Spot next to Fargate (weight 1, base 1) in the default strategy; 0 leaves Spot out.
-   * @default 0
-   */
-  readonly fargateSpotWeight?: number;
+  /** CloudWatch Container Insights for the cluster. */
+  readonly containerInsights: boolean;
+  /** Weight of Fargate Spot next to Fargate (weight 1, base 1) in the default strategy; 0 leaves Spot out. */
+  readonly fargateSpotWeight: number;
   /** EC2 container instances as an extra capacity provider. @default - Fargate only */
   readonly ec2?: Ec2CapacityProps;
 }
@@ -61,7 +58,7 @@ export class ContainerCluster extends Construct {
   constructor(scope: Construct, id: string, props: ContainerClusterProps) {
     super(scope, id);
     const name = clusterName(props.namePrefix);
-    const spotWeight = props.fargateSpotWeight ?? 0;
+    const spotWeight = props.fargateSpotWeight;
 
     this.execLogGroup = new CloudwatchLogGroup(this, "ExecLogs", {
       name: `/ecs/${props.namePrefix}/exec`,
@@ -70,7 +67,7 @@ export class ContainerCluster extends Construct {
     });
     this.cluster = new EcsCluster(this, "Resource", {
       name,
-      setting: [{ name: "containerInsights", value: (props.containerInsights ?? true) ? "enabled" : "disabled" }],
+      setting: [{ name: "containerInsights", value: props.containerInsights ? "enabled" : "disabled" }],
       configuration: {
         executeCommandConfiguration: {
           kmsKeyId: props.kmsKeyArn,

@@ -4,19 +4,16 @@ import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 
-export const DEFAULT_KEEP_TAGGED_IMAGES = 30;
-export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 7;
-
 export interface ContainerRepositoryProps {
   readonly repositoryName: string;
   /** KMS key images are encrypted with. */
   readonly kmsKeyArn: string;
-  /** Tagged release images kept. @default 30 */
-  readonly keepTaggedImages?: number;
-  /** Days after which untagged images expire. @default 7 */
-  readonly untaggedExpiryDays?: number;
-  /** Other accounts allowed to pull. @default [] */
-  readonly pullAccountIds?: string[];
+  /** Tagged release images kept. */
+  readonly keepTaggedImages: number;
+  /** Days after which untagged images expire. */
+  readonly untaggedExpiryDays: number;
+  /** Other accounts allowed to pull (none: no repository policy). */
+  readonly pullAccountIds: string[];
 }
 
 /**
@@ -29,9 +26,9 @@ export class ContainerRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
     super(scope, id);
-    const keep = props.keepTaggedImages ?? DEFAULT_KEEP_TAGGED_IMAGES;
-    const untaggedDays = props.untaggedExpiryDays ?? DEFAULT_UNTAGGED_EXPIRY_DAYS;
-    const pullAccounts = props.pullAccountIds ?? [];
+    const keep = props.keepTaggedImages;
+    const untaggedDays = props.untaggedExpiryDays;
+    const pullAccounts = props.pullAccountIds;
 
     this.repository = new EcrRepository(this, "Resource", {
       name: props.repositoryName,

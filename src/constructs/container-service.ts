@@ -15,9 +15,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { ResolvedSecret } from "../lib/secret-references";
 import { allowHttpsOut } from "./security-group-link";
 import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
-import type { ServiceConfig } from "../config/workload";
 import { migrationFamily, serviceName, targetGroupName } from "../naming";
 
 /** Seconds autoscaling waits after scaling out / in before the next step. */
@@ -29,13 +29,81 @@ export const EXEC_AGENT_VOLUMES: [string, string][] = [
   ["ssm-agent-logs", "/var/log/amazon/ssm"],
 ];
 
-/** Where a container secret comes from: an ARN the execution role may read, and the `valueFrom` ECS resolves. */
-export interface ResolvedSecret {
-  /** The secret or parameter ARN (what IAM grants). */
-  readonly resourceArn: string;
-  /** What ECS reads: the ARN, or `<secret arn>:<json key>::`. */
-  readonly valueFrom: string;
-  readonly kind: "secretsmanager" | "ssm";
+/** Target-tracking autoscaling of a service's task count. */
+export interface ServiceAutoscaling {
+  readonly min: number;
+  readonly max: number;
+  /** Target average CPU, percent. */
+  readonly cpuTargetPercent: number;
+  /** Target requests per task per minute (services behind the load balancer). */
+  readonly requestsPerTarget: number;
+}
+
+/** The load balancer's health check of a service's tasks. */
+export interface TargetHealthCheck {
+  /** Path probed; starts with "/". */
+  readonly path: string;
+  /** Seconds ECS ignores failing health checks after a task starts. */
+  readonly gracePeriodSeconds: number;
+  readonly intervalSeconds: number;
+  /** HTTP codes that count as healthy, e.g. "200-399". */
+  readonly matcher: string;
+}
+
+/** A health check run inside the container (Docker HEALTHCHECK). */
+export interface ContainerHealthCheck {
+  readonly command: string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/** One statement of what the application may do in AWS (the task role). */
+export interface TaskPolicyStatement {
+  readonly actions: string[];
+  readonly resources: string[];
+}
+
+/** What runs and how: one service's container, task size, routing, health checks and rollout settings. */
+export interface ContainerServiceSettings {
+  /** Service name: part of every name (`<prefix>-<name>`) and the container name. */
+  readonly name: string;
+  /** Port the container listens on. */
+  readonly port: number;
+  /** Task CPU units. */
+  readonly cpu: number;
+  /** Task memory (MiB). */
+  readonly memory: number;
+  /** Tasks at creation; autoscaling owns the count afterwards. */
+  readonly desiredCount: number;
+  readonly autoscaling: ServiceAutoscaling;
+  /** Command override (the image's CMD otherwise). */
+  readonly command?: string[];
+  /** Plain, non-secret environment variables. */
+  readonly environment: Record<string, string>;
+  /** Host names the listener rule matches (with the load balancer). */
+  readonly hosts: string[];
+  /** Path patterns the listener rule matches (with the load balancer). */
+  readonly paths: string[];
+  /** Listener rule priority (with the load balancer). */
+  readonly priority: number;
+  readonly healthCheck: TargetHealthCheck;
+  /** A health check inside the container. @default - none */
+  readonly containerHealthCheck?: ContainerHealthCheck;
+  /** Seconds the load balancer drains a target before removing it. */
+  readonly deregistrationDelaySeconds: number;
+  readonly deployment: { readonly minimumHealthyPercent: number; readonly maximumPercent: number };
+  /** Mount the root filesystem read-only (with writable /tmp). */
+  readonly readonlyRootFilesystem: boolean;
+  /** Days the service's log group keeps records. */
+  readonly logRetentionDays: number;
+  /** Fargate, or the cluster's EC2 capacity provider. */
+  readonly capacity: "fargate" | "ec2";
+  /** Command of a one-off migration task on the same image. @default - no migration task */
+  readonly migrationCommand?: string[];
+  /** What the application may do in AWS; nothing when empty. */
+  readonly taskPolicy: TaskPolicyStatement[];
 }
 
 export interface LoadBalancerAttachment {
@@ -51,8 +119,8 @@ export interface ContainerServiceProps {
   readonly region: string;
   /** Account, for the ecs-tasks trust policy's confused-deputy guard. */
   readonly accountId: string;
-  /** The service's settings from its environment file. */
-  readonly service: ServiceConfig;
+  /** What runs and how. */
+  readonly service: ContainerServiceSettings;
   /** Cluster the service runs in. */
   readonly clusterArn: string;
   readonly clusterName: string;
@@ -80,8 +148,8 @@ export interface ContainerServiceProps {
   readonly kmsKeyArn: string;
   /** Behind the load balancer when given. */
   readonly loadBalancer?: LoadBalancerAttachment;
-  /** Allow ECS Exec into the tasks. @default false */
-  readonly execEnabled?: boolean;
+  /** Allow ECS Exec into the tasks. */
+  readonly execEnabled: boolean;
   /** Log group ECS Exec sessions are written to (needed when execEnabled). */
   readonly execLogGroupArn?: string;
 }
@@ -109,7 +177,7 @@ export class ContainerService extends Construct {
     super(scope, id);
     const svc = props.service;
     const name = serviceName(props.namePrefix, svc.name);
-    const execEnabled = props.execEnabled ?? false;
+    const execEnabled = props.execEnabled;
     const onEc2 = svc.capacity === "ec2";
     if (onEc2 && !props.ec2CapacityProviderName) {
       throw new Error(`ContainerService ${svc.name}: capacity "ec2" needs ec2CapacityProviderName`);
@@ -200,11 +268,11 @@ export class ContainerService extends Construct {
           : {}),
       }),
     );
-    if (svc.migration) {
+    if (svc.migrationCommand) {
       this.migrationTaskDefinition = taskDefinition(
         "MigrationTaskDefinition",
         migrationFamily(props.namePrefix, svc.name),
-        container({ command: svc.migration.command, logConfiguration: logOptions("migrate") }),
+        container({ command: svc.migrationCommand, logConfiguration: logOptions("migrate") }),
       );
     }
 

@@ -19,9 +19,8 @@ export interface DataKeyProps {
   /**
    * Refuse `terraform destroy` of the key, which would make everything it encrypted (final snapshots, backups)
    * unreadable once the deletion window ends.
-   * @default false
    */
-  readonly protect?: boolean;
+  readonly protect: boolean;
 }
 
 /**
@@ -65,7 +64,7 @@ export class DataKey extends Construct {
       deletionWindowInDays: props.deletionWindowDays ?? DEFAULT_KEY_DELETION_WINDOW_DAYS,
       policy: policy.json,
       tags: { Name: props.alias },
-      lifecycle: { preventDestroy: props.protect ?? false },
+      lifecycle: { preventDestroy: props.protect },
     });
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
   }

@@ -6,8 +6,8 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { DatabaseEngine } from "../config/schema";
 import { AppParameters } from "./app-parameters";
+import { DatabaseEngine, tlsAndSlowQueryParameters } from "./database-engines";
 
 /** The CA RDS signs server certificates with (RSA 2048, valid to 2061). */
 export const DEFAULT_CA_CERT = "rds-ca-rsa2048-g1";
@@ -33,34 +33,32 @@ export interface DatabaseProps {
   readonly instanceClass: string;
   /** KMS key for storage, the master user secret and Performance Insights. */
   readonly kmsKeyArn: string;
-  /** @default 20 */
-  readonly allocatedStorageGb?: number;
-  /** Storage autoscaling ceiling. @default 100 */
-  readonly maxAllocatedStorageGb?: number;
-  /** @default "app" */
-  readonly databaseName?: string;
-  /** @default "app_admin" */
-  readonly masterUsername?: string;
-  /** @default false */
-  readonly multiAz?: boolean;
-  /** @default true */
-  readonly deletionProtection?: boolean;
-  /** Days of automated backups. @default 7 */
-  readonly backupRetentionDays?: number;
-  /** UTC. @default "03:00-04:00" */
-  readonly backupWindow?: string;
-  /** UTC. @default "sun:04:30-sun:05:30" */
-  readonly maintenanceWindow?: string;
-  /** Keep a final snapshot on deletion. @default true */
-  readonly finalSnapshot?: boolean;
-  /** @default false */
-  readonly performanceInsights?: boolean;
-  /** Enhanced monitoring interval in seconds; 0 turns it off. @default 0 */
-  readonly monitoringIntervalSeconds?: number;
-  /** Statements slower than this are logged. @default 500 */
-  readonly slowQueryMs?: number;
-  /** CloudWatch log exports. @default - the engine's error/general logs (postgresql+upgrade, error+slowquery) */
-  readonly logExports?: string[];
+  /** Initial storage. */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGb: number;
+  /** Name of the database created on the instance. */
+  readonly databaseName: string;
+  /** Master user name; its password is managed by RDS in Secrets Manager. */
+  readonly masterUsername: string;
+  readonly multiAz: boolean;
+  /** Refuse deletion of the instance. */
+  readonly deletionProtection: boolean;
+  /** Days of automated backups (1-35). */
+  readonly backupRetentionDays: number;
+  /** UTC, "hh:mm-hh:mm". */
+  readonly backupWindow: string;
+  /** UTC, "ddd:hh:mm-ddd:hh:mm". */
+  readonly maintenanceWindow: string;
+  /** Keep a final snapshot on deletion. */
+  readonly finalSnapshot: boolean;
+  readonly performanceInsights: boolean;
+  /** Enhanced monitoring interval in seconds; 0 turns it off. */
+  readonly monitoringIntervalSeconds: number;
+  /** Statements slower than this are logged. */
+  readonly slowQueryMs: number;
+  /** CloudWatch log exports (DATABASE_ENGINES lists each engine's). */
+  readonly logExports: readonly string[];
 }
 
 /**
@@ -80,18 +78,7 @@ export class Database extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const name = `${props.namePrefix}-db`;
-    const allocatedStorageGb = props.allocatedStorageGb ?? 20;
-    const maxAllocatedStorageGb = props.maxAllocatedStorageGb ?? 100;
-    const databaseName = props.databaseName ?? "app";
-    const masterUsername = props.masterUsername ?? "app_admin";
-    const multiAz = props.multiAz ?? false;
-    const deletionProtection = props.deletionProtection ?? true;
-    const backupRetentionDays = props.backupRetentionDays ?? 7;
-    const finalSnapshot = props.finalSnapshot ?? true;
-    const performanceInsights = props.performanceInsights ?? false;
-    const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 0;
-    const logExports =
-      props.logExports ?? (props.engine === "postgres" ? ["postgresql", "upgrade"] : ["error", "slowquery"]);
+    const { performanceInsights, monitoringIntervalSeconds, finalSnapshot } = props;
 
     const subnetGroup = new DbSubnetGroup(this, "SubnetGroup", {
       name,
@@ -109,7 +96,7 @@ export class Database extends Construct {
       name: `${name}-${props.family.replace(".", "-")}`,
       family: props.family,
       description: `TLS only and slow query logging for ${name}`,
-      parameter: tlsAndSlowQueryParameters(props.engine, props.slowQueryMs ?? 500),
+      parameter: tlsAndSlowQueryParameters(props.engine, props.slowQueryMs),
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -142,12 +129,12 @@ export class Database extends Construct {
       autoMinorVersionUpgrade: true,
       instanceClass: props.instanceClass,
       storageType: "gp3",
-      allocatedStorage: allocatedStorageGb,
-      maxAllocatedStorage: maxAllocatedStorageGb,
+      allocatedStorage: props.allocatedStorageGb,
+      maxAllocatedStorage: props.maxAllocatedStorageGb,
       storageEncrypted: true,
       kmsKeyId: props.kmsKeyArn,
-      dbName: databaseName,
-      username: masterUsername,
+      dbName: props.databaseName,
+      username: props.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
       port: props.port,
@@ -156,11 +143,11 @@ export class Database extends Construct {
       publiclyAccessible: false,
       parameterGroupName: this.parameterGroup.name,
       caCertIdentifier: DEFAULT_CA_CERT,
-      multiAz,
-      deletionProtection,
-      backupRetentionPeriod: backupRetentionDays,
-      backupWindow: props.backupWindow ?? "03:00-04:00",
-      maintenanceWindow: props.maintenanceWindow ?? "sun:04:30-sun:05:30",
+      multiAz: props.multiAz,
+      deletionProtection: props.deletionProtection,
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
       copyTagsToSnapshot: true,
       skipFinalSnapshot: !finalSnapshot,
       finalSnapshotIdentifier: finalSnapshot ? `${name}-final` : undefined,
@@ -169,7 +156,7 @@ export class Database extends Construct {
       performanceInsightsRetentionPeriod: performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
       monitoringInterval: monitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole?.arn,
-      enabledCloudwatchLogsExports: logExports,
+      enabledCloudwatchLogsExports: [...props.logExports],
       applyImmediately: false,
       tags: { Name: name },
     });
@@ -182,27 +169,9 @@ export class Database extends Construct {
       values: {
         HOST: this.instance.address,
         PORT: String(props.port),
-        NAME: databaseName,
+        NAME: props.databaseName,
         ENGINE: props.engine,
       },
     });
   }
-}
-
-/** Parameters that refuse unencrypted connections and log slow statements. */
-export function tlsAndSlowQueryParameters(
-  engine: DatabaseEngine,
-  slowQueryMs: number,
-): { name: string; value: string; applyMethod: string }[] {
-  if (engine === "postgres") {
-    return [
-      { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
-      { name: "log_min_duration_statement", value: String(slowQueryMs), applyMethod: "immediate" },
-    ];
-  }
-  return [
-    { name: "require_secure_transport", value: "1", applyMethod: "immediate" },
-    { name: "slow_query_log", value: "1", applyMethod: "immediate" },
-    { name: "long_query_time", value: String(slowQueryMs / 1000), applyMethod: "immediate" },
-  ];
 }

@@ -17,9 +17,6 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 
-export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
-export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 const ACCESS_LOG_PREFIX = "alb";
 
 export interface LoadBalancerProps {
@@ -30,23 +27,20 @@ export interface LoadBalancerProps {
   readonly subnetIds: string[];
   /** DNS zone the certificate and host names live in. */
   readonly zoneName: string;
-  /**
-   * Create the hosted zone (true) or look up an existing one by name (false).
-   * @default false
-   */
-  readonly createZone?: boolean;
+  /** Create the hosted zone (true) or look up an existing one by name (false). */
+  readonly createZone: boolean;
   /** Use this certificate instead of requesting a DNS-validated one. @default - a new ACM certificate */
   readonly certificateArn?: string;
   /** Host names to point at the load balancer with alias records. */
   readonly hosts: string[];
-  /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  readonly sslPolicy?: string;
-  /** @default 60 */
-  readonly idleTimeoutSeconds?: number;
-  /** @default false */
-  readonly deletionProtection?: boolean;
-  /** @default 90 */
-  readonly accessLogRetentionDays?: number;
+  /** TLS security policy of the HTTPS listener. */
+  readonly sslPolicy: string;
+  /** Seconds an idle connection stays open. */
+  readonly idleTimeoutSeconds: number;
+  /** Refuse deletion of the load balancer. */
+  readonly deletionProtection: boolean;
+  /** Days access logs are kept in their bucket. */
+  readonly accessLogRetentionDays: number;
 }
 
 /**
@@ -109,8 +103,8 @@ export class LoadBalancer extends Construct {
       subnets: props.subnetIds,
       securityGroups: [this.securityGroup.id],
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? false,
-      idleTimeout: props.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
+      enableDeletionProtection: props.deletionProtection,
+      idleTimeout: props.idleTimeoutSeconds,
       accessLogs: { bucket: this.logBucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
       tags: { Name: name },
       // AWS checks at creation that it may write the access logs.
@@ -121,7 +115,7 @@ export class LoadBalancer extends Construct {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
       protocol: "HTTPS",
-      sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
+      sslPolicy: props.sslPolicy,
       certificateArn: this.certificateArn,
       defaultAction: [
         {
@@ -200,7 +194,7 @@ export class LoadBalancer extends Construct {
           id: "expire-access-logs",
           status: "Enabled",
           filter: [{}],
-          expiration: [{ days: props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS }],
+          expiration: [{ days: props.accessLogRetentionDays }],
         },
       ],
     });

@@ -17,12 +17,16 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { NatMode } from "../config/schema";
 import { SubnetLayout, SubnetTier, SUBNET_TIERS } from "../lib/subnet-layout";
 import { NetworkAcls } from "./network-acls";
 
-export const DEFAULT_NAT_MODE: NatMode = "single";
-export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
+/**
+ * Outbound internet for the app tier: `none` (no NAT; use VPC endpoints), `single` (one shared NAT gateway) or
+ * `one-per-az` (a NAT gateway per zone, no cross-zone dependency).
+ */
+export type NatMode = "none" | "single" | "one-per-az";
+/** Which traffic VPC flow logs record. */
+export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
 /** Interface endpoints created when `interfaceEndpoints` is on: what ECS tasks need without a NAT gateway. */
 export const INTERFACE_ENDPOINT_SERVICES = [
   "ecr.api",
@@ -49,42 +53,24 @@ export interface NetworkProps {
   readonly availabilityZones: string[];
   /** Subnet CIDRs per tier, one per availability zone. */
   readonly subnets: SubnetLayout;
-  /**
-   * NAT gateways for the app tier: `none`, `single` (shared) or `one-per-az`.
-   * @default "single"
-   */
-  readonly natGateways?: NatMode;
+  /** NAT gateways for the app tier. */
+  readonly natGateways: NatMode;
   /** Ports the public tier may open in the app tier. */
   readonly appPorts: number[];
   /** Port the app tier may open in the database tier. */
   readonly databasePort: number;
-  /**
-   * Send VPC flow logs to CloudWatch Logs.
-   * @default true
-   */
-  readonly flowLogs?: boolean;
-  /**
-   * Days the flow log group keeps records.
-   * @default 30
-   */
-  readonly flowLogRetentionDays?: number;
-  /**
-   * Which traffic flow logs record: ALL, ACCEPT or REJECT.
-   * @default "ALL"
-   */
-  readonly flowLogTrafficType?: string;
+  /** Send VPC flow logs to CloudWatch Logs. */
+  readonly flowLogs: boolean;
+  /** Days the flow log group keeps records (a CloudWatch Logs retention period). */
+  readonly flowLogRetentionDays: number;
+  /** Which traffic flow logs record. */
+  readonly flowLogTrafficType: FlowLogTrafficType;
   /** KMS key the flow log group is encrypted with. @default - CloudWatch Logs' own encryption */
   readonly flowLogKmsKeyArn?: string;
-  /**
-   * S3 and DynamoDB gateway endpoints on the app route tables.
-   * @default true
-   */
-  readonly gatewayEndpoints?: boolean;
-  /**
-   * Interface endpoints (ECR, CloudWatch Logs, SSM, Secrets Manager, KMS) in the app subnets.
-   * @default false
-   */
-  readonly interfaceEndpoints?: boolean;
+  /** S3 and DynamoDB gateway endpoints on the app route tables. */
+  readonly gatewayEndpoints: boolean;
+  /** Interface endpoints (ECR, CloudWatch Logs, SSM, Secrets Manager, KMS) in the app subnets. */
+  readonly interfaceEndpoints: boolean;
 }
 
 /**
@@ -105,11 +91,8 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const natMode = props.natGateways ?? DEFAULT_NAT_MODE;
-    const flowLogs = props.flowLogs ?? true;
-    const flowLogRetentionDays = props.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
-    const gatewayEndpoints = props.gatewayEndpoints ?? true;
-    const interfaceEndpoints = props.interfaceEndpoints ?? false;
+    const natMode = props.natGateways;
+    const interfaceEndpoints = props.interfaceEndpoints;
     const zones = props.availabilityZones;
     const name = (suffix: string) => `${props.namePrefix}-${suffix}`;
 
@@ -225,11 +208,11 @@ export class Network extends Construct {
       namePrefix: props.namePrefix,
     });
 
-    if (flowLogs) {
-      this.flowLogGroup = this.createFlowLogs(props, flowLogRetentionDays);
+    if (props.flowLogs) {
+      this.flowLogGroup = this.createFlowLogs(props);
     }
 
-    if (gatewayEndpoints) {
+    if (props.gatewayEndpoints) {
       for (const service of GATEWAY_ENDPOINT_SERVICES) {
         this.endpoints[service] = new VpcEndpoint(this, `endpoint-${service}`, {
           vpcId,
@@ -274,10 +257,10 @@ export class Network extends Construct {
     }
   }
 
-  private createFlowLogs(props: NetworkProps, retentionDays: number): CloudwatchLogGroup {
+  private createFlowLogs(props: NetworkProps): CloudwatchLogGroup {
     const group = new CloudwatchLogGroup(this, "FlowLogGroup", {
       name: `/vpc/${props.namePrefix}/flow-logs`,
-      retentionInDays: retentionDays,
+      retentionInDays: props.flowLogRetentionDays,
       kmsKeyId: props.flowLogKmsKeyArn,
     });
     const trust = new DataAwsIamPolicyDocument(this, "FlowLogTrust", {
@@ -312,7 +295,7 @@ export class Network extends Construct {
     new IamRolePolicy(this, "FlowLogPolicy", { name: "write-flow-logs", role: role.id, policy: write.json });
     new FlowLog(this, "FlowLog", {
       vpcId: this.vpc.id,
-      trafficType: props.flowLogTrafficType ?? "ALL",
+      trafficType: props.flowLogTrafficType,
       logDestinationType: "cloud-watch-logs",
       logDestination: group.arn,
       iamRoleArn: role.arn,

@@ -8,17 +8,13 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 
-export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
 export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export interface StateBucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
-  /**
-   * Days after which a superseded state version is deleted (the current version is never expired).
-   * @default 90
-   */
-  readonly noncurrentVersionExpirationDays?: number;
+  /** Days after which a superseded state version is deleted (the current version is never expired). */
+  readonly noncurrentVersionExpirationDays: number;
   /**
    * Refuse `terraform destroy` of the bucket (Terraform's `prevent_destroy`).
    * @default true
@@ -37,7 +33,7 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
+    const noncurrentDays = props.noncurrentVersionExpirationDays;
     const preventDestroy = props.preventDestroy ?? true;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
       throw new Error(

@@ -1,15 +1,13 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { ProjectConfig, WorkspaceConfig } from "../config";
+import { ProjectConfig, ServiceConfig, WorkspaceConfig } from "../config";
 import { DataKey } from "../constructs/data-key";
+import { DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
 import { Network } from "../constructs/network";
+import { Workload, WorkloadDatabase, WorkloadProps, WorkloadService } from "../constructs/workload";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
 import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
-import { Workload } from "./workload";
-
-/** The database tier's port when the workspace has no database yet (PostgreSQL's). */
-export const DEFAULT_DATABASE_PORT = 5432;
 
 export interface WorkspaceStackProps {
   readonly project: ProjectConfig;
@@ -18,11 +16,15 @@ export interface WorkspaceStackProps {
 
 /**
  * One workspace (dev, prod, ...): state in the master account's bucket under the workspace's own key, resources in
- * the workspace's account through its deploy role.
+ * the workspace's account through its deploy role. It maps the workspace's configuration onto the constructs, field by
+ * field, and owns the stack's outputs.
  */
 export class WorkspaceStack extends TerraformStack {
+  /** VPC, subnets, routing, network ACLs, flow logs and endpoints. */
   public readonly network: Network;
+  /** The workspace's customer-managed KMS key. */
   public readonly dataKey: DataKey;
+  /** Everything that runs on the network. */
   public readonly workload: Workload;
 
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
@@ -71,12 +73,8 @@ export class WorkspaceStack extends TerraformStack {
       interfaceEndpoints: net.endpoints.interface,
     });
 
-    this.workload = new Workload(this, "Workload", {
-      project,
-      workspace: ws,
-      network: this.network,
-      dataKey: this.dataKey,
-    });
+    this.workload = new Workload(this, "Workload", workloadProps(project, ws, this.network, this.dataKey));
+    this.createWorkloadOutputs(ws);
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     for (const tier of SUBNET_TIERS) {
@@ -94,4 +92,169 @@ export class WorkspaceStack extends TerraformStack {
       value: Object.fromEntries(SUBNET_TIERS.map((t) => [t, this.network.networkAcls.acls[t].id])),
     });
   }
+
+  private createWorkloadOutputs(ws: WorkspaceConfig): void {
+    const workload = this.workload;
+    new TerraformOutput(this, "cluster_name", { value: workload.cluster.cluster.name, description: "ECS cluster" });
+    new TerraformOutput(this, "services", {
+      description: "Per service: ECS service, repository URL, image tag parameter, log group",
+      value: Object.fromEntries(
+        ws.services.map((svc) => [
+          svc.name,
+          {
+            service: workload.services[svc.name].service.name,
+            repository_url: workload.repositories[svc.name].repository.repositoryUrl,
+            image_tag_parameter: workload.imageTagParameters[svc.name].name,
+            log_group: workload.services[svc.name].logGroup.name,
+          },
+        ]),
+      ),
+    });
+    new TerraformOutput(this, "secret_arns", {
+      description: "Secrets Manager secrets by declared name (values are written by npm run secrets)",
+      value: Object.fromEntries(Object.entries(workload.secrets.secrets).map(([name, s]) => [name, s.arn])),
+    });
+    if (workload.loadBalancer) {
+      new TerraformOutput(this, "load_balancer_dns_name", { value: workload.loadBalancer.loadBalancer.dnsName });
+      new TerraformOutput(this, "zone_id", { value: workload.loadBalancer.zoneId });
+      if (workload.loadBalancer.nameServers) {
+        new TerraformOutput(this, "zone_name_servers", {
+          value: workload.loadBalancer.nameServers,
+          description: "Delegate the workspace's zone to these name servers",
+        });
+      }
+    }
+    if (workload.database) {
+      new TerraformOutput(this, "database_endpoint", { value: workload.database.instance.endpoint });
+      new TerraformOutput(this, "database_master_secret_arn", {
+        value: workload.database.masterUserSecretArn,
+        description: "Secrets Manager secret RDS manages the master credentials in",
+      });
+    }
+  }
+}
+
+/** The workload's settings from the workspace's configuration, field by field (a renamed field fails to compile). */
+export function workloadProps(
+  project: ProjectConfig,
+  ws: WorkspaceConfig,
+  network: Network,
+  dataKey: DataKey,
+): WorkloadProps {
+  const db = ws.database;
+  const database: WorkloadDatabase | undefined = db && {
+    engine: db.engine,
+    engineVersion: db.engineVersion,
+    family: db.family,
+    port: db.port,
+    instanceClass: db.instanceClass,
+    allocatedStorageGb: db.allocatedStorageGb,
+    maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+    databaseName: db.databaseName,
+    masterUsername: db.masterUsername,
+    multiAz: db.multiAz,
+    deletionProtection: db.deletionProtection,
+    backupRetentionDays: db.backupRetentionDays,
+    backupWindow: db.backupWindow,
+    maintenanceWindow: db.maintenanceWindow,
+    finalSnapshot: db.finalSnapshot,
+    performanceInsights: db.performanceInsights,
+    monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+    slowQueryMs: db.slowQueryMs,
+    logExports: db.logExports,
+  };
+  return {
+    project: project.project,
+    workspace: ws.name,
+    namePrefix: ws.namePrefix,
+    accountId: ws.accountId,
+    region: ws.region,
+    network,
+    dataKey,
+    secrets: ws.secrets.map((s) => ({
+      name: s.name,
+      description: s.description,
+      recoveryWindowDays: s.recoveryWindowDays,
+    })),
+    services: ws.services.map(workloadService),
+    database,
+    cluster: {
+      containerInsights: ws.cluster.containerInsights,
+      fargateSpotWeight: ws.cluster.fargateSpotWeight,
+      execEnabled: ws.cluster.execEnabled,
+      ec2: ws.cluster.ec2 && {
+        instanceType: ws.cluster.ec2.instanceType,
+        minSize: ws.cluster.ec2.minSize,
+        maxSize: ws.cluster.ec2.maxSize,
+        targetCapacityPercent: ws.cluster.ec2.targetCapacityPercent,
+      },
+      maintenanceTaskImage: ws.cluster.maintenanceTask?.enabled ? ws.cluster.maintenanceTask.image : undefined,
+    },
+    dns: ws.dns && {
+      zoneName: ws.dns.zoneName,
+      createZone: ws.dns.createZone,
+      certificateArn: ws.dns.certificateArn,
+    },
+    loadBalancer: {
+      sslPolicy: ws.loadBalancer.sslPolicy,
+      idleTimeoutSeconds: ws.loadBalancer.idleTimeoutSeconds,
+      deletionProtection: ws.loadBalancer.deletionProtection,
+      accessLogRetentionDays: ws.loadBalancer.accessLogRetentionDays,
+    },
+    registry: {
+      keepTaggedImages: ws.registry.keepTaggedImages,
+      untaggedExpiryDays: ws.registry.untaggedExpiryDays,
+      pullAccountIds: ws.registry.pullAccountIds,
+    },
+  };
+}
+
+/** One service's settings from its configuration, field by field. */
+export function workloadService(svc: ServiceConfig): WorkloadService {
+  const hc = svc.containerHealthCheck;
+  return {
+    name: svc.name,
+    port: svc.port,
+    cpu: svc.cpu,
+    memory: svc.memory,
+    desiredCount: svc.desiredCount,
+    autoscaling: {
+      min: svc.autoscaling.min,
+      max: svc.autoscaling.max,
+      cpuTargetPercent: svc.autoscaling.cpuTargetPercent,
+      requestsPerTarget: svc.autoscaling.requestsPerTarget,
+    },
+    command: svc.command,
+    environment: svc.environment,
+    hosts: svc.hosts,
+    paths: svc.paths,
+    priority: svc.priority,
+    healthCheck: {
+      path: svc.healthCheck.path,
+      gracePeriodSeconds: svc.healthCheck.gracePeriodSeconds,
+      intervalSeconds: svc.healthCheck.intervalSeconds,
+      matcher: svc.healthCheck.matcher,
+    },
+    containerHealthCheck: hc && {
+      command: hc.command,
+      intervalSeconds: hc.intervalSeconds,
+      timeoutSeconds: hc.timeoutSeconds,
+      retries: hc.retries,
+      startPeriodSeconds: hc.startPeriodSeconds,
+    },
+    deregistrationDelaySeconds: svc.deregistrationDelaySeconds,
+    deployment: {
+      minimumHealthyPercent: svc.deployment.minimumHealthyPercent,
+      maximumPercent: svc.deployment.maximumPercent,
+    },
+    readonlyRootFilesystem: svc.readonlyRootFilesystem,
+    logRetentionDays: svc.logRetentionDays,
+    capacity: svc.capacity,
+    migrationCommand: svc.migration?.command,
+    taskPolicy: svc.taskPolicy.map((s) => ({ actions: s.actions, resources: s.resources })),
+    public: svc.public,
+    secrets: svc.secrets,
+    parameters: svc.parameters,
+    initialImageTag: svc.initialImageTag,
+  };
 }
