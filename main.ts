@@ -1,13 +1,11 @@
 import * as path from "path";
 import { App } from "cdktf";
-import { loadEnvironments } from "./src/config";
+import { defaultEnvironmentsDir, loadEnvironments } from "./src/config";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
 const app = new App();
-// ENVIRONMENTS_DIR points at another set of environment files (a copy under test, or a second organisation).
-const environmentsDir = path.resolve(process.env.ENVIRONMENTS_DIR ?? path.join(__dirname, "environments"));
-const { project, workspaces } = loadEnvironments(environmentsDir, __dirname);
+const { project, workspaces } = loadEnvironments(defaultEnvironmentsDir(__dirname), __dirname);
 
 // The bootstrap's local state lives at the project root, outside cdktf.out (which every synth rewrites).
 const bootstrapStackDir = path.join(path.resolve(app.outdir), "stacks", "bootstrap");

@@ -8,8 +8,7 @@
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { loadEnvironments } from "../src/config";
-import { PROJECT_ROOT } from "./lib/paths";
+import { loadProjectEnvironments, main, UsageError } from "./lib/cli";
 import { synthesizeInto } from "./lib/local-deploy";
 
 const USAGE = `Usage: npm run bench -- [--runs N]
@@ -25,27 +24,16 @@ function stats(samples: number[]): string {
   return `min ${sorted[0].toFixed(0)} ms, median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (${samples.length} runs)`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const runsIndex = argv.indexOf("--runs");
-  const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 5;
-  if (
-    !Number.isInteger(runs) ||
-    runs < 1 ||
-    argv.some((a, i) => a.startsWith("-") && a !== "--runs" && i !== runsIndex + 1)
-  ) {
-    console.error(USAGE);
-    return 2;
-  }
+main({ usage: USAGE, positionals: [], options: { runs: { type: "string", default: "5" } } }, async ({ values }) => {
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`--runs needs a whole number above 0, got "${values.runs}"`);
   console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"})`);
 
   const load: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    loadEnvironments(path.join(PROJECT_ROOT, "environments"), PROJECT_ROOT);
+    loadProjectEnvironments();
     load.push(performance.now() - started);
   }
   console.log(`load + validate environments: ${stats(load)}`);
@@ -59,12 +47,4 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`synth all stacks (fresh process): ${stats(synth)}`);
   return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+});

@@ -118,7 +118,7 @@ test("an unknown workspace, secret or option is a usage error (exit 2)", async (
 
   const option = await secrets(["dev", "--force"]);
   expect(option.code).toBe(2);
-  expect(option.stderr).toContain("Unexpected argument(s): --force");
+  expect(option.stderr).toContain("Unknown option '--force'");
 });
 
 test("--only a provided secret whose variable is unset exits 1 naming the variable, and touches nothing else", async () => {

@@ -1,5 +1,6 @@
 import { SECRET_ALPHABETS } from "../../src/config";
-import { ALPHABETS, describeError, generateSecretValue, parseArgs } from "../../scripts/lib/secrets";
+import { parseCommandLine } from "../../scripts/lib/cli";
+import { ALPHABETS, describeError, generateSecretValue, SECRETS_COMMAND } from "../../scripts/lib/secrets";
 
 describe("ALPHABETS", () => {
   test("alphanumeric is A-Z, a-z and 0-9", () => {
@@ -68,22 +69,25 @@ describe("generateSecretValue", () => {
   });
 });
 
-describe("parseArgs", () => {
+describe("the command line", () => {
+  const parse = (argv: string[]) => parseCommandLine(SECRETS_COMMAND, argv);
+
   test("reads the workspace and every option", () => {
-    expect(parseArgs(["dev", "--rotate", "--only", "web-session-key", "--no-assume-role"])).toEqual({
-      help: false,
-      args: { workspace: "dev", rotate: true, only: "web-session-key", noAssumeRole: true },
+    expect(parse(["dev", "--rotate", "--only", "web-session-key", "--no-assume-role"])).toEqual({
+      positionals: ["dev"],
+      values: { rotate: true, only: "web-session-key", "no-assume-role": true },
     });
-    expect(parseArgs(["--only=stripe-api-key", "dev"])).toMatchObject({
-      args: { workspace: "dev", only: "stripe-api-key", rotate: false },
+    expect(parse(["--only=stripe-api-key", "dev"])).toEqual({
+      positionals: ["dev"],
+      values: { only: "stripe-api-key" },
     });
   });
 
   test("rejects a missing workspace, unknown options, extra arguments and --only without a name", () => {
-    expect(parseArgs([])).toEqual({ error: "Missing the workspace" });
-    expect(parseArgs(["dev", "--force"])).toEqual({ error: "Unexpected argument(s): --force" });
-    expect(parseArgs(["dev", "prod"])).toEqual({ error: "Unexpected argument(s): prod" });
-    expect(parseArgs(["dev", "--only"])).toEqual({ error: "--only needs a secret name" });
+    expect(() => parse([])).toThrow("Missing argument(s): <workspace>");
+    expect(() => parse(["dev", "--force"])).toThrow("Unknown option '--force'");
+    expect(() => parse(["dev", "prod"])).toThrow("Unexpected argument(s): prod");
+    expect(() => parse(["dev", "--only"])).toThrow(/Option '--only <value>' argument missing/);
   });
 });
 

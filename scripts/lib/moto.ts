@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { PROJECT_ROOT } from "./paths";
@@ -10,8 +11,11 @@ export const MOTO_LAUNCHER = path.join(PROJECT_ROOT, "tools", "moto", "server.py
 const MIN_MOTO_VERSION = "5.1";
 
 export const MOTO_INSTALL_HINT =
-  "Install the moto AWS emulator with its server: `pip install 'moto[server]>=5.1'` " +
-  "(or `pipx install 'moto[server]'`), then make sure `moto_server` is on PATH.";
+  "Install the moto AWS emulator with its server (>= 5.1), in a way your system's Python allows: " +
+  "`pipx install 'moto[server]'` (Debian/Ubuntu: `apt-get install pipx` first), or a virtual environment " +
+  "`python3 -m venv ~/.venvs/moto && ~/.venvs/moto/bin/pip install 'moto[server]'`. " +
+  "The emulator's Python is found from MOTO_PYTHON, else from the `moto_server` on PATH (pipx and venvs put it " +
+  "there), else python3.";
 
 /** Only loopback: the emulator is never exposed beyond this machine. */
 export const MOTO_HOST = "127.0.0.1";
@@ -27,9 +31,23 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Checks that python3 can import moto's server; returns the python3 path and moto's version. */
+/**
+ * The Python that has moto: MOTO_PYTHON; else the interpreter of `moto_server` on PATH (its `#!` line: pipx and
+ * virtual environments install it next to their own Python); else python3.
+ */
+export function motoPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.MOTO_PYTHON) return env.MOTO_PYTHON;
+  const server = which("moto_server", env);
+  if (server) {
+    const shebang = /^#!\s*(\S+)/.exec(fs.readFileSync(server, "utf8").split("\n", 1)[0]);
+    if (shebang && /\/python[0-9.]*$/.test(shebang[1]) && fs.existsSync(shebang[1])) return shebang[1];
+  }
+  return which("python3", env);
+}
+
+/** Checks that the emulator's Python can import moto's server; returns that Python's path and moto's version. */
 export function requireMoto(env: NodeJS.ProcessEnv = process.env): { python: string; version: string } {
-  const python = which("python3", env);
+  const python = motoPython(env);
   if (!python) throw new ToolMissingError(`python3 was not found on PATH; moto needs it. ${MOTO_INSTALL_HINT}`);
   const probe = spawnSync(python, ["-c", "import moto, moto.server, werkzeug; print(moto.__version__)"], {
     env,

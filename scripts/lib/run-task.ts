@@ -15,6 +15,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { ServiceConfig, WorkspaceConfig } from "../../src/config";
 import { clusterName, imageTagParameter, migrationFamily, serviceName } from "../../src/naming";
 import { readImageTag, tagOfImage } from "./image-tag";
+import { CommandFailure } from "./cli";
 
 /**
  * Runs a one-off task of a service (`npm run task`): in the service's own subnets and security groups, on its
@@ -43,15 +44,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_POLL = { initialDelayMs: 1_000, factor: 1.5, maxDelayMs: 15_000 } as const;
 
 /** A problem with what the user asked for (exit 2) or with what exists in the account (exit 3). */
-export class TaskCommandError extends Error {
-  constructor(
-    message: string,
-    public readonly exitCode: number,
-  ) {
-    super(message);
-    this.name = "TaskCommandError";
-  }
-}
+export class TaskCommandError extends CommandFailure {}
 
 const usageError = (message: string) => new TaskCommandError(message, EXIT.usage);
 const notFoundError = (message: string) => new TaskCommandError(message, EXIT.notFound);

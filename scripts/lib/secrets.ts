@@ -1,15 +1,24 @@
 import { randomBytes, randomUUID } from "crypto";
-import * as path from "path";
 import {
   DescribeSecretCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { loadEnvironments, SECRET_ALPHABETS, SecretConfig, WorkspaceConfig } from "../../src/config";
+import { SECRET_ALPHABETS, SecretConfig, WorkspaceConfig } from "../../src/config";
 import { clusterName, secretName, serviceName } from "../../src/naming";
-import { workspaceClientConfig } from "./aws";
-import { PROJECT_ROOT } from "./paths";
+import {
+  AWS_OPTIONS,
+  AWS_OPTIONS_USAGE,
+  CommandIo,
+  CommandSpec,
+  findWorkspace,
+  loadProjectEnvironments,
+  OptionsConfig,
+  runCommand,
+  UsageError,
+  workspaceClientConfig,
+} from "./cli";
 
 /**
  * The logic of `npm run secrets`: fill the values of the secrets a workspace declares. The secrets themselves are
@@ -80,48 +89,18 @@ A secret that already has a value is kept, unless --rotate is given. Values are 
                      variable is set; then lists the services to redeploy (ECS reads secrets only when a
                      task starts)
   --only NAME        only the declared secret NAME
-  --no-assume-role   use the caller's own credentials instead of assuming the workspace's deploy role
+${AWS_OPTIONS_USAGE}
 
 The AWS endpoint comes from the environment (AWS_ENDPOINT_URL for the local emulator).
 
 Exit codes: 0 every secret has a value; 1 some secret could not be filled (not deployed yet, variable
 not set, AWS refused); 2 usage error (unknown option, workspace or secret name).`;
 
-export interface SecretsArgs {
-  readonly workspace: string;
-  readonly rotate: boolean;
-  readonly only?: string;
-  readonly noAssumeRole: boolean;
-}
-
-export type ParsedArgs =
-  { readonly help: true } | { readonly help: false; readonly args: SecretsArgs } | { readonly error: string };
-
-export function parseArgs(argv: readonly string[]): ParsedArgs {
-  if (argv.includes("--help") || argv.includes("-h")) return { help: true };
-  let rotate = false;
-  let noAssumeRole = false;
-  let only: string | undefined;
-  const positional: string[] = [];
-  const unexpected: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--rotate") rotate = true;
-    else if (arg === "--no-assume-role") noAssumeRole = true;
-    else if (arg === "--only" || arg.startsWith("--only=")) {
-      const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
-      if (value === undefined || value === "" || value.startsWith("-")) return { error: "--only needs a secret name" };
-      if (only !== undefined) return { error: "--only can be given once" };
-      only = value;
-    } else if (arg.startsWith("-")) unexpected.push(arg);
-    else positional.push(arg);
-  }
-  if (unexpected.length > 0 || positional.length > 1) {
-    return { error: `Unexpected argument(s): ${[...unexpected, ...positional.slice(1)].join(" ")}` };
-  }
-  if (positional.length === 0) return { error: "Missing the workspace" };
-  return { help: false, args: { workspace: positional[0], rotate, only, noAssumeRole } };
-}
+export const SECRETS_COMMAND = {
+  usage: USAGE,
+  positionals: ["workspace"],
+  options: { ...AWS_OPTIONS, rotate: { type: "boolean" }, only: { type: "string" } },
+} as const satisfies CommandSpec<OptionsConfig>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Filling
@@ -303,45 +282,54 @@ function redact(text: string, values: readonly string[]): string {
 // The whole command
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface CommandIo {
+export interface SecretsIo extends CommandIo {
   readonly env: NodeJS.ProcessEnv;
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
   /** @default - a client for the workspace's account, through workspaceClientConfig */
-  readonly client?: (workspace: WorkspaceConfig, assumeRole: boolean) => Promise<SecretsManagerClient>;
+  readonly client?: (workspace: WorkspaceConfig, assumeRole: boolean) => SecretsManagerClient;
 }
 
-async function defaultClient(workspace: WorkspaceConfig, assumeRole: boolean): Promise<SecretsManagerClient> {
-  return new SecretsManagerClient(await workspaceClientConfig(workspace, { assumeRole, sessionName: "secrets" }));
+function defaultClient(workspace: WorkspaceConfig, assumeRole: boolean): SecretsManagerClient {
+  return new SecretsManagerClient(workspaceClientConfig(workspace, { assumeRole, sessionName: "secrets" }));
 }
 
 /** `npm run secrets`: returns the exit code. */
-export async function runSecretsCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const parsed = parseArgs(argv);
-  if ("error" in parsed) {
-    io.err(`${parsed.error}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const { args } = parsed;
-  const { project, workspaces } = loadEnvironments(path.join(PROJECT_ROOT, "environments"), PROJECT_ROOT);
-  const workspace = workspaces.find((w) => w.name === args.workspace);
-  if (!workspace) {
-    io.err(`No workspace "${args.workspace}"; expected one of ${workspaces.map((w) => w.name).join(", ")}`);
-    return 2;
-  }
+export function runSecretsCommand(argv: string[], io: SecretsIo): Promise<number> {
+  return runCommand(
+    SECRETS_COMMAND,
+    argv,
+    ({ positionals, values }) =>
+      fillCommand(
+        {
+          workspace: positionals[0],
+          rotate: values.rotate ?? false,
+          only: values.only,
+          noAssumeRole: values["no-assume-role"] ?? false,
+        },
+        io,
+      ),
+    io,
+  );
+}
+
+interface SecretsArgs {
+  readonly workspace: string;
+  readonly rotate: boolean;
+  readonly only?: string;
+  readonly noAssumeRole: boolean;
+}
+
+async function fillCommand(args: SecretsArgs, io: SecretsIo): Promise<number> {
+  const environments = loadProjectEnvironments(io.env);
+  const { project } = environments;
+  const workspace = findWorkspace(environments, args.workspace);
   const declared = workspace.secrets;
   let secrets = declared;
   if (args.only !== undefined) {
     secrets = declared.filter((s) => s.name === args.only);
     if (secrets.length === 0) {
-      io.err(
+      throw new UsageError(
         `No secret "${args.only}" in ${workspace.file}; expected one of ${declared.map((s) => s.name).join(", ") || "(none declared)"}`,
       );
-      return 2;
     }
   }
   if (secrets.length === 0) {
@@ -351,10 +339,12 @@ export async function runSecretsCommand(argv: readonly string[], io: CommandIo):
 
   // Whatever the provided values are, keep them out of every message.
   const providedValues = declared.map((s) => io.env[s.envVar] ?? "").filter((v) => v !== "");
-  let client: SecretsManagerClient;
+  const client = (io.client ?? defaultClient)(workspace, !args.noAssumeRole);
   try {
-    client = await (io.client ?? defaultClient)(workspace, !args.noAssumeRole);
+    // Fail once, up front, rather than once per secret.
+    await client.config.credentials();
   } catch (err) {
+    client.destroy();
     io.err(`Cannot get credentials for account ${workspace.accountId}: ${describeError(err, providedValues)}`);
     return 1;
   }

@@ -198,6 +198,14 @@ export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
 }
 
 /**
+ * The folder the environment files are read from: ENVIRONMENTS_DIR when set (a copy under test, or a second
+ * organisation), `<root>/environments` otherwise. main.ts and every script use this, so they agree.
+ */
+export function defaultEnvironmentsDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(root, env.ENVIRONMENTS_DIR ?? "environments");
+}
+
+/**
  * Reads `environments/`: `bootstrap.ts` and one file per workspace, each exporting its configuration as the default
  * export. Adding a workspace is adding a file.
  */
