@@ -156,9 +156,10 @@ export const projectSchema = z.strictObject({
    * @default "local"
    */
   backend: z.enum(["local", "s3"]).default("local"),
+  /** The S3 bucket that holds every workspace's Terraform state. */
   stateBucket: z
     .strictObject({
-      /** @default "<project>-tfstate-<masterAccountId>" */
+      /** Bucket name (globally unique). @default "<project>-tfstate-<masterAccountId>" */
       name: z
         .string()
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
@@ -169,9 +170,10 @@ export const projectSchema = z.strictObject({
       noncurrentVersionExpirationDays: z.int().min(1).max(3650).default(90),
     })
     .prefault({}),
+  /** The DynamoDB table Terraform locks state with. */
   lockTable: z
     .strictObject({
-      /** @default "<project>-tfstate-lock" */
+      /** Table name. @default "<project>-tfstate-lock" */
       name: z
         .string()
         .regex(/^[a-zA-Z0-9_.-]{3,255}$/, { error: "must be a valid DynamoDB table name: 3-255 of a-z A-Z 0-9 _ . -" })
@@ -216,21 +218,26 @@ export const networkSchema = z.strictObject({
    */
   subnets: z
     .strictObject({
+      /** Public tier (load balancer, NAT gateways), one CIDR per zone. */
       public: z.array(cidrBlock),
+      /** App tier (ECS tasks, container instances), one CIDR per zone. */
       app: z.array(cidrBlock),
+      /** Database tier (RDS only, no route out of the VPC), one CIDR per zone. */
       database: z.array(cidrBlock),
     })
     .optional(),
+  /** VPC flow logs to CloudWatch Logs, encrypted with the workspace key. */
   flowLogs: z
     .strictObject({
-      /** @default true */
+      /** Record the VPC's traffic. @default true */
       enabled: z.boolean().default(true),
       /** Days the flow log group keeps records. @default 30 */
       retentionDays: retentionDays.default(30),
-      /** @default "ALL" */
+      /** Which traffic to record: all, accepted or rejected. @default "ALL" */
       trafficType: z.enum(FLOW_LOG_TRAFFIC_TYPES).default("ALL"),
     })
     .prefault({}),
+  /** VPC endpoints, so AWS traffic need not cross a NAT gateway. */
   endpoints: z
     .strictObject({
       /** S3 and DynamoDB gateway endpoints on the app route tables (free). @default true */
@@ -306,11 +313,12 @@ export const serviceSchema = z.strictObject({
   memory: z.int().default(512),
   /** Tasks to run; must lie within the autoscaling range. @default 1 */
   desiredCount: z.int().min(0).default(1),
+  /** Target-tracking autoscaling of the task count. */
   autoscaling: z
     .strictObject({
-      /** @default 1 */
+      /** Fewest tasks. @default 1 */
       min: z.int().min(0).default(1),
-      /** @default 2 */
+      /** Most tasks. @default 2 */
       max: z.int().min(1).default(2),
       /** Target average CPU, percent. @default 60 */
       cpuTargetPercent: z.int().min(10).max(95).default(60),
@@ -339,39 +347,42 @@ export const serviceSchema = z.strictObject({
   paths: z.array(z.string()).default([]),
   /** Listener rule priority (lower wins). @default - 10 * (position in the list + 1) */
   priority: z.int().min(1).max(50000).optional(),
+  /** The load balancer's health check of the tasks. */
   healthCheck: z
     .strictObject({
       /** Path the load balancer probes; starts with "/". @default "/health" */
       path: z.string().default("/health"),
       /** Seconds ECS ignores failing health checks after a task starts. @default 60 */
       gracePeriodSeconds: z.int().min(0).max(7200).default(60),
-      /** @default 30 */
+      /** Seconds between probes. @default 30 */
       intervalSeconds: z.int().min(5).max(300).default(30),
-      /** @default "200-399" */
+      /** HTTP codes that count as healthy. @default "200-399" */
       matcher: z.string().default("200-399"),
     })
     .prefault({}),
   /** A health check run inside the container (Docker HEALTHCHECK), e.g. ["CMD-SHELL", "curl -f localhost:3000/health"]. */
   containerHealthCheck: z
     .strictObject({
+      /** The check, e.g. ["CMD-SHELL", "curl -f localhost:3000/health || exit 1"]. */
       command: z.array(z.string()).min(1),
-      /** @default 30 */
+      /** Seconds between checks. @default 30 */
       intervalSeconds: z.int().min(5).max(300).default(30),
-      /** @default 5 */
+      /** Seconds one check may take. @default 5 */
       timeoutSeconds: z.int().min(2).max(60).default(5),
-      /** @default 3 */
+      /** Failures in a row before the container is unhealthy. @default 3 */
       retries: z.int().min(1).max(10).default(3),
-      /** @default 10 */
+      /** Seconds after start before failures count. @default 10 */
       startPeriodSeconds: z.int().min(0).max(300).default(10),
     })
     .optional(),
   /** Seconds the load balancer drains a target before removing it. @default 30 */
   deregistrationDelaySeconds: z.int().min(0).max(3600).default(30),
+  /** How ECS replaces tasks during a rollout. */
   deployment: z
     .strictObject({
-      /** @default 100 */
+      /** Tasks that must stay running during a rollout, percent of the desired count. @default 100 */
       minimumHealthyPercent: z.int().min(0).max(100).default(100),
-      /** @default 200 */
+      /** Tasks that may run during a rollout, percent of the desired count. @default 200 */
       maximumPercent: z.int().min(100).max(400).default(200),
     })
     .prefault({}),
@@ -382,13 +393,25 @@ export const serviceSchema = z.strictObject({
   /** Run on the cluster's EC2 capacity instead of Fargate (needs ecs.ec2). @default "fargate" */
   capacity: z.enum(["fargate", "ec2"]).default("fargate"),
   /** A one-off migration task: same image, this command (run with `npm run task`). */
-  migration: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
+  migration: z
+    .strictObject({
+      /** The migration command, e.g. ["npm", "run", "db:migrate"]. */
+      command: z.array(z.string()).min(1),
+    })
+    .optional(),
   /**
    * What the application itself may do in AWS (the task role). Nothing by default.
    * @default []
    */
   taskPolicy: z
-    .array(z.strictObject({ actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) }))
+    .array(
+      z.strictObject({
+        /** IAM actions, e.g. ["s3:GetObject"]; a service's every action ("s3:*") is refused. */
+        actions: z.array(z.string()).min(1),
+        /** Resource ARNs the actions apply to. */
+        resources: z.array(z.string()).min(1),
+      }),
+    )
     .default([]),
 });
 
@@ -441,13 +464,13 @@ export const DB_INSTANCE_CLASSES = [
 ];
 
 export const databaseSchema = z.strictObject({
-  /** @default "postgres" */
+  /** Database engine. @default "postgres" */
   engine: z.enum(Object.keys(DATABASE_ENGINES) as [DatabaseEngine, ...DatabaseEngine[]]).default("postgres"),
   /** Major ("16") or major.minor ("16.4") version; minor upgrades are applied automatically. */
   engineVersion: z.string(),
   /** e.g. "db.t4g.micro". */
   instanceClass: z.string(),
-  /** @default 20 */
+  /** Initial storage (gp3). @default 20 */
   allocatedStorageGb: z.int().min(20).max(65536).default(20),
   /** Storage autoscaling ceiling. @default 100 */
   maxAllocatedStorageGb: z.int().min(20).max(65536).default(100),
@@ -461,9 +484,9 @@ export const databaseSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: "must start with a letter; at most 16 letters, digits and _" })
     .default("app_admin"),
-  /** @default - true in a production workspace, false elsewhere */
+  /** A standby in a second availability zone. @default - true in a production workspace, false elsewhere */
   multiAz: z.boolean().optional(),
-  /** @default - true in a production workspace, false elsewhere */
+  /** Refuse deletion of the instance. @default - true in a production workspace, false elsewhere */
   deletionProtection: z.boolean().optional(),
   /** Why a production database may go without deletion protection (required to turn it off there). */
   deletionProtectionWaiver: z.string().min(10, { error: "give a reason of at least 10 characters" }).optional(),
@@ -488,7 +511,7 @@ export const databaseSchema = z.strictObject({
     .default("sun:04:30-sun:05:30"),
   /** Keep a final snapshot when the instance is deleted. @default - true in production, false elsewhere */
   finalSnapshot: z.boolean().optional(),
-  /** @default - true in production, false elsewhere */
+  /** Performance Insights, encrypted with the workspace key, 7 days (free tier). @default - true in production, false elsewhere */
   performanceInsights: z.boolean().optional(),
   /** Enhanced monitoring interval in seconds (0 = off). @default - 60 in production, 0 elsewhere */
   monitoringIntervalSeconds: hinted(
@@ -518,13 +541,13 @@ export const dnsSchema = z.strictObject({
 });
 
 export const loadBalancerSchema = z.strictObject({
-  /** @default 60 */
+  /** Seconds an idle connection stays open. @default 60 */
   idleTimeoutSeconds: z.int().min(1).max(4000).default(60),
-  /** @default - true in production, false elsewhere */
+  /** Refuse deletion of the load balancer. @default - true in production, false elsewhere */
   deletionProtection: z.boolean().optional(),
   /** Days access logs are kept in their bucket. @default 90 */
   accessLogRetentionDays: z.int().min(1).max(3650).default(90),
-  /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  /** TLS security policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
 });
 
@@ -538,7 +561,7 @@ export const registrySchema = z.strictObject({
 });
 
 export const clusterSchema = z.strictObject({
-  /** @default true */
+  /** CloudWatch Container Insights metrics for the cluster. @default true */
   containerInsights: z.boolean().default(true),
   /** Share of Fargate Spot in the default capacity strategy (0 = none; dev can save with 1 or more). @default 0 */
   fargateSpotWeight: z.int().min(0).max(10).default(0),
@@ -547,14 +570,14 @@ export const clusterSchema = z.strictObject({
   /** EC2 container instances as an extra capacity provider. */
   ec2: z
     .strictObject({
-      /** @default "t3.small" */
+      /** EC2 instance type of the container instances. @default "t3.small" */
       instanceType: z
         .string()
         .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type, e.g. "t3.small"' })
         .default("t3.small"),
-      /** @default 0 */
+      /** Fewest instances. @default 0 */
       minSize: z.int().min(0).default(0),
-      /** @default 2 */
+      /** Most instances. @default 2 */
       maxSize: z.int().min(1).default(2),
       /** Target cluster utilisation percent for managed scaling. @default 100 */
       targetCapacityPercent: z.int().min(1).max(100).default(100),
@@ -563,9 +586,9 @@ export const clusterSchema = z.strictObject({
   /** A task with a database client that operators exec into; no inbound traffic. */
   maintenanceTask: z
     .strictObject({
-      /** @default false */
+      /** Define the maintenance task (it runs only when started). @default false */
       enabled: z.boolean().default(false),
-      /** @default "public.ecr.aws/docker/library/postgres:16-alpine" */
+      /** Image with the database client. @default "public.ecr.aws/docker/library/postgres:16-alpine" */
       image: z.string().default("public.ecr.aws/docker/library/postgres:16-alpine"),
     })
     .optional(),
@@ -580,6 +603,7 @@ export const workspaceSchema = z.strictObject({
   name: label("workspace name", 12),
   /** The account this workspace's resources live in. */
   accountId,
+  /** Region of the workspace's resources. */
   region,
   /** Role the workspace's provider assumes in its account (created outside this project; see README). */
   deployRoleName: roleName,
@@ -594,10 +618,15 @@ export const workspaceSchema = z.strictObject({
   tags: tags.default({}),
   /** Production turns on the safe defaults: multi-AZ database, deletion protection, longer backups. @default false */
   production: z.boolean().default(false),
+  /** The VPC and its subnets. */
   network: networkSchema,
+  /** DNS zone and certificate of the public services (needed when a service is public). */
   dns: dnsSchema.optional(),
+  /** The internet-facing application load balancer. */
   loadBalancer: loadBalancerSchema.prefault({}),
+  /** The ECR repositories, one per service. */
   registry: registrySchema.prefault({}),
+  /** The ECS cluster. */
   cluster: clusterSchema.prefault({}),
   /** The containers this workspace runs. @default [] */
   services: z.array(serviceSchema).default([]),
