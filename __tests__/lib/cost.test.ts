@@ -356,7 +356,7 @@ describe("formatCostEstimate", () => {
     expect(text).toContain(
       "| Compute | web on Fargate Spot, 1 task: 0.25 vCPU each | 182.5 | vCPU-hours | $0.02\\* | $3.65 |",
     );
-    expect(text).toContain("| Network | Data through the NAT gateways | ~10 | GB | $0.05 | $0.50 |");
+    expect(text).toContain("| Network | Data through the NAT gateways | \\~10 | GB | $0.05 | $0.50 |");
     expect(text).toMatch(
       /recorded 2026-01-31 in `test\/prices\.ts \(fixture\)`, from \[https:\/\/example\.com\/prices\]/,
     );

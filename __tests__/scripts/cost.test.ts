@@ -127,4 +127,13 @@ describe("npm run cost", () => {
       );
     });
   });
+
+  test.each([["dev"], ["prod"]])("the README's %s estimate is what npm run cost prints with --markdown", (name) => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const block = new RegExp(`<!-- cost:${name} -->\\n([\\s\\S]*?)\\n<!-- /cost:${name} -->`).exec(readme);
+    expect(block).not.toBeNull();
+    const { code, out } = run([name, "--markdown"]);
+    expect(code).toBe(EXIT.printed);
+    expect(block![1]).toBe(out);
+  });
 });

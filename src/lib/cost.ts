@@ -200,7 +200,7 @@ export const DEFAULT_USAGE_ASSUMPTIONS: UsageAssumptions = {
 export const USAGE_ASSUMPTION_TEXT: Readonly<Record<keyof UsageAssumptions, (value: number) => string>> = {
   natGbPerMonth: (v) => `${formatNumber(v)} GB a month through the NAT gateways (all of them together)`,
   endpointGbPerMonth: (v) => `${formatNumber(v)} GB a month through the interface endpoints (all of them together)`,
-  lcuPerHour: (v) => `${formatNumber(v)} load balancer capacity units (LCU) in use on average, every hour`,
+  lcuPerHour: (v) => `${formatNumber(v)} LCU (load balancer capacity units) in use on average, every hour`,
   logGbPerServicePerMonth: (v) => `${formatNumber(v)} GB of application logs a month per service`,
   flowLogGbPerMonth: (v) => `${formatNumber(v)} GB of VPC flow logs a month`,
   containerInsightsMetricsPerCluster: (v) => `${formatNumber(v)} Container Insights metrics per cluster`,
@@ -676,12 +676,15 @@ export function formatCostEstimate(estimate: CostEstimate, format: CostFormat): 
   const md = format === "markdown";
   const header = ["category", "item", "quantity", "unit", "unit price", "per month"];
   const numeric = [false, false, true, false, true, true];
+  // Escaped in Markdown, where * and ~ would otherwise mark emphasis and strikethrough.
+  const star = md ? "\\*" : "*";
+  const tilde = md ? "\\~" : "~";
   const rows = estimate.lines.map((l) => [
     l.category,
     l.item,
-    `${l.usage.length > 0 ? "~" : ""}${formatNumber(l.quantity)}`,
+    `${l.usage.length > 0 ? tilde : ""}${formatNumber(l.quantity)}`,
     l.unit,
-    `${formatUnitPrice(l.unitPriceUsd)}${l.priceAssumed ? (md ? "\\*" : "*") : ""}`,
+    `${formatUnitPrice(l.unitPriceUsd)}${l.priceAssumed ? star : ""}`,
     formatUsd(l.monthlyUsd),
   ]);
   const total = ["Total", "", "", "", "", formatUsd(estimate.totalUsd)];
@@ -711,17 +714,21 @@ export function formatCostEstimate(estimate: CostEstimate, format: CostFormat): 
     "",
     `Prices: AWS on-demand list prices for ${estimate.region} recorded ${estimate.prices.recorded} in ` +
       `${md ? `\`${estimate.prices.file}\`` : estimate.prices.file}, from ${md ? sources.join(", ") : "the pages below"}; ` +
-      `a month is ${estimate.hoursPerMonth} hours. ${md ? "\\*" : "*"} marks a unit price that is an assumption ` +
-      `(not found in a source, see the price file), ~ a quantity that comes from a usage assumption.`,
+      `a month is ${estimate.hoursPerMonth} hours. ${star} marks a unit price that is an assumption ` +
+      `(not found in a source, see the price file), ${tilde} a quantity that comes from a usage assumption.`,
   );
   if (!md) out.push(...sources.map((s) => `  ${s}`));
   const used = COST_ASSUMPTION_ORDER.filter((key) => estimate.lines.some((l) => l.usage.includes(key)));
+  // Markdown lists start after a blank line.
+  const listStart = md ? [""] : [];
   out.push(
     "",
     "Usage assumptions (estimates, not measurements):",
+    ...listStart,
     ...used.map((key) => bullet(USAGE_ASSUMPTION_TEXT[key](estimate.assumptions[key]))),
     "",
     "Notes:",
+    ...listStart,
     ...estimate.notes.map(bullet),
   );
   return out.join("\n");
