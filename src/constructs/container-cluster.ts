@@ -18,6 +18,25 @@ import { clusterName } from "../naming";
 /** Public SSM parameter AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI. */
 export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 export const EXEC_LOG_RETENTION_DAYS = 365;
+/** Size of each EC2 container instance's root volume (gp3), in GB. */
+export const EC2_ROOT_VOLUME_GB = 30;
+
+/** One entry of an ECS capacity provider strategy. */
+export interface CapacityProviderStrategyItem {
+  readonly capacityProvider: string;
+  readonly weight: number;
+  readonly base?: number;
+}
+
+/**
+ * The default strategy for Fargate services: the first task of each service on FARGATE (base 1), the rest split
+ * FARGATE : FARGATE_SPOT = 1 : `spotWeight` (0 leaves Spot out).
+ */
+export function fargateCapacityStrategy(spotWeight: number): CapacityProviderStrategyItem[] {
+  const strategy: CapacityProviderStrategyItem[] = [{ capacityProvider: "FARGATE", weight: 1, base: 1 }];
+  if (spotWeight > 0) strategy.push({ capacityProvider: "FARGATE_SPOT", weight: spotWeight });
+  return strategy;
+}
 
 export interface Ec2CapacityProps {
   readonly instanceType: string;
@@ -53,7 +72,7 @@ export class ContainerCluster extends Construct {
   /** The cluster's capacity provider association; services using a strategy must be created after it. */
   public readonly capacityProviders: EcsClusterCapacityProviders;
   /** The default capacity provider strategy Fargate services use. */
-  public readonly fargateStrategy: { capacityProvider: string; weight: number; base?: number }[];
+  public readonly fargateStrategy: CapacityProviderStrategyItem[];
 
   constructor(scope: Construct, id: string, props: ContainerClusterProps) {
     super(scope, id);
@@ -77,8 +96,7 @@ export class ContainerCluster extends Construct {
       },
     });
 
-    this.fargateStrategy = [{ capacityProvider: "FARGATE", weight: 1, base: 1 }];
-    if (spotWeight > 0) this.fargateStrategy.push({ capacityProvider: "FARGATE_SPOT", weight: spotWeight });
+    this.fargateStrategy = fargateCapacityStrategy(spotWeight);
 
     const providers = ["FARGATE", "FARGATE_SPOT"];
     if (props.ec2) {
@@ -131,7 +149,9 @@ export class ContainerCluster extends Construct {
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [sg.id],
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true" } }],
+      blockDeviceMappings: [
+        { deviceName: "/dev/xvda", ebs: { volumeSize: EC2_ROOT_VOLUME_GB, volumeType: "gp3", encrypted: "true" } },
+      ],
       userData: Fn.base64encode(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`),
       updateDefaultVersion: true,
     });

@@ -11,6 +11,9 @@ import { maintenanceFamily } from "../naming";
 
 export const MAINTENANCE_CONTAINER = "maintenance";
 export const MAINTENANCE_LOG_RETENTION_DAYS = 90;
+/** Fargate size of the maintenance task: the smallest, since it only runs a database client. */
+export const MAINTENANCE_TASK_CPU = 256;
+export const MAINTENANCE_TASK_MEMORY = 512;
 
 export interface MaintenanceTaskProps {
   readonly namePrefix: string;
@@ -79,8 +82,8 @@ export class MaintenanceTask extends Construct {
 
     this.taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: name,
-      cpu: "256",
-      memory: "512",
+      cpu: String(MAINTENANCE_TASK_CPU),
+      memory: String(MAINTENANCE_TASK_MEMORY),
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
       executionRoleArn: executionRole.arn,

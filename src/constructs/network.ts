@@ -37,6 +37,10 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "secretsmanager",
   "kms",
 ] as const;
+/** NAT gateways a mode creates across `zoneCount` availability zones (each with its own Elastic IP). */
+export function natGatewayCount(mode: NatMode, zoneCount: number): number {
+  return mode === "one-per-az" ? zoneCount : mode === "single" ? 1 : 0;
+}
 /** Gateway endpoints created when `gatewayEndpoints` is on (free of charge). */
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 const ANYWHERE = "0.0.0.0/0";
@@ -145,8 +149,7 @@ export class Network extends Construct {
 
     this.internetGateway = new InternetGateway(this, "InternetGateway", { vpcId, tags: { Name: name("igw") } });
 
-    const natZones = natMode === "one-per-az" ? zones.length : natMode === "single" ? 1 : 0;
-    this.natGateways = Array.from({ length: natZones }, (_, i) => {
+    this.natGateways = Array.from({ length: natGatewayCount(natMode, zones.length) }, (_, i) => {
       const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: name(`nat-${zones[i]}`) } });
       return new NatGateway(this, `nat-${i}`, {
         allocationId: eip.allocationId,
