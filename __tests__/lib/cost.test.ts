@@ -1,12 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import {
-  clusterSchema,
-  DATABASE_ENGINES,
-  DB_INSTANCE_CLASSES,
-  WorkspaceConfig,
-  WorkspaceInput,
-} from "../../src/config";
+import { clusterSchema, DB_INSTANCE_CLASSES, WorkspaceConfig, WorkspaceInput } from "../../src/config";
+import { DATABASE_ENGINES } from "../../src/constructs/database-engines";
 import { fargateCapacityStrategy } from "../../src/constructs/container-cluster";
 import {
   CostEstimate,

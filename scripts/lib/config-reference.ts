@@ -140,7 +140,10 @@ export function jsDocByPath(typeName: string, program: ts.Program = schemaProgra
     if (depth > 6) return;
     for (const property of type.getProperties()) {
       const fieldPath = prefix === "" ? property.name : `${prefix}.${property.name}`;
-      const description = ts.displayPartsToString(property.getDocumentationComment(checker)).replace(/\s+/g, " ").trim();
+      const description = ts
+        .displayPartsToString(property.getDocumentationComment(checker))
+        .replace(/\s+/g, " ")
+        .trim();
       const defaultTag = property.getJsDocTags(checker).find((t) => t.name === "default");
       docs.set(fieldPath, {
         description,

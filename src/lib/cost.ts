@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WorkspaceConfig } from "../config";
-import { DATABASE_ENGINES, DatabaseEngine } from "../config/schema";
+import { DATABASE_ENGINES, DatabaseEngine } from "../constructs/database-engines";
 import {
   CapacityProviderStrategyItem,
   EC2_ROOT_VOLUME_GB,
