@@ -61,12 +61,45 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    capacity provider strategy instead of a launch type (what `npm run task` does with a service's strategy). AWS
    accepts both. The fix falls back to the task-level memory and treats a FARGATE / FARGATE_SPOT strategy as the
    FARGATE launch type.
+
+10. IAM enforcement with resource ARNs. With INITIAL_NO_AUTH_ACTION_COUNT set, moto 5.2 evaluates identity policies,
+   but authorizes every ECS, ECR, SSM, Elastic Load Balancing v2, Application Auto Scaling, CloudWatch Logs,
+   CloudWatch and Secrets Manager action against resource "*" (only IAM, STS, SQS and S3 supply a resource ARN),
+   evaluates CloudWatch actions under the prefix "monitoring" (its signing name) instead of "cloudwatch", ignores
+   NotResource, reads `?` and `.` in policy patterns as regular expressions and matches action names
+   case-sensitively. AWS authorizes a request once per resource the action names, in the Service Authorization
+   Reference's terms, with the condition keys of that action. So a least-privilege policy scoped to one service,
+   repository, parameter, rule, log group, secret or alarm ARN was denied everywhere, and a policy could not be
+   proven least-privilege locally. The fix computes, per request, the resource ARNs AWS evaluates (in the account
+   the credentials select: for sts:AssumeRole credentials, the role's account) and the condition keys
+   (ecs:cluster, ecs:task-definition, ecs:capacity-provider, ecs:enable-execute-command, ecs:container-name,
+   ecs:task, ecs:container-instance, ssm:Overwrite, ssm:Recursive, secretsmanager:SecretId/VersionId/VersionStage,
+   aws:RequestedRegion, aws:PrincipalAccount, aws:PrincipalArn), and refuses the request unless every one is
+   allowed and none is explicitly denied. The refusal is AWS's: AccessDeniedException (JSON services) or
+   AccessDenied (ELBv2, CloudWatch), "User: <arn> is not authorized to perform: <action> on resource: <arn>
+   because no identity-based policy allows the <action> action" (or "with an explicit deny ..."). The ARNs per
+   action are listed in tools/moto/authorization.py. Actions without resource-level permissions in the reference
+   (e.g. ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition, ecr:GetAuthorizationToken, the ELBv2 Describe*
+   actions, cloudwatch:GetMetricData) and list calls that name no resource keep "*". Log-group actions are
+   evaluated on "log-group:<name>:log-stream:" (an empty stream name), which is what AWS reports in its refusals
+   and why a policy needs "log-group:<name>:*"; GetLogEvents on "log-group:<name>:log-stream:<stream>".
+   Not emulated: aws:ResourceTag/aws:RequestTag conditions, resource-based policies, permission boundaries,
+   session policies and SCPs.
+
+11. iam:PassRole. moto 5.2 never checks it. AWS does when a request hands a role to a service:
+   RegisterTaskDefinition with executionRoleArn / taskRoleArn and RunTask with role overrides (iam:PassedToService
+   = ecs-tasks.amazonaws.com), CreateService/UpdateService with `role` or a managed EBS volume's infrastructure
+   role (ecs.amazonaws.com). Without the fix a release role could register a task definition that runs with any
+   role of the account. The fix evaluates iam:PassRole on each passed role ARN with that condition context and
+   refuses with AccessDeniedException naming the role, as AWS does.
 """
 
 import fnmatch
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the helper modules beside this file
 
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 
@@ -162,6 +195,8 @@ def _is_action_permitted(self, action, resource="*", principal=None, incoming_co
         return PermissionResult.NEUTRAL  # the statement does not apply to this request
     if self._statement.get("Resource") and not self._check_element_matches("Resource", resource):
         return PermissionResult.NEUTRAL
+    if "NotResource" in self._statement and self._check_element_matches("NotResource", resource):
+        return PermissionResult.NEUTRAL  # 10. moto ignores NotResource
     return PermissionResult.PERMITTED if self._statement.get("Effect") == "Allow" else PermissionResult.DENIED
 
 
@@ -434,6 +469,93 @@ def _fix_ecs_run_task():
     EC2ContainerServiceResponse.run_task = run_task
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 10. IAM enforcement with resource ARNs; 11. iam:PassRole (the ARNs per action are in authorization.py)
+
+
+def _access_denied_message(principal, action, resource, explicit):
+    why = ("with an explicit deny in an identity-based policy" if explicit
+           else f"because no identity-based policy allows the {action} action")
+    return f"User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
+
+
+def _fix_iam_resources():
+    import functools
+
+    from werkzeug.exceptions import HTTPException
+
+    import authorization
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import JsonRESTError, ServiceException
+    from moto.core.exceptions import _RESTError as RESTError  # the XML error of the query protocol
+    from moto.core.responses import ActionResult
+    from moto.iam.access_control import IAMPolicy, IAMRequest
+
+    class QueryAccessDenied(RESTError):
+        code = 403
+
+        def __init__(self, message):
+            super().__init__("AccessDenied", message)
+
+    class SerializedRefusal(HTTPException):
+        code = 403
+
+    class CloudWatchAccessDenied(ServiceException):  # defined outside moto's packages: serialized with the caller's model
+        code = "AccessDenied"
+
+    def refusal(response, message):
+        service = response.service_name
+        if service in authorization.JSON_PROTOCOL_SERVICES:
+            return JsonRESTError("AccessDeniedException", message)
+        if service == "cloudwatch":  # the SDKs speak CBOR/JSON/query to it: let moto's serializer answer
+            status, headers, body = response.serialized(ActionResult(CloudWatchAccessDenied(message)))
+            response.response_headers.update({k: v for k, v in headers.items() if k != "status"})
+            return SerializedRefusal(description=body)
+        return QueryAccessDenied(message)
+
+    class ResourceIAMRequest(IAMRequest):
+        def __init__(self, response, **kwargs):
+            self._response = response
+            super().__init__(**kwargs)
+            self._operation = self._action.split(":", 1)[1]
+            self._action = f"{authorization.IAM_PREFIXES[response.service_name]}:{self._operation}"
+
+        def _principal_arn(self):
+            role = getattr(self._access_key, "_owner_role_name", None)
+            if role:
+                return f"arn:{self._access_key.partition}:iam::{self.account_id}:role/{role}"
+            return self._access_key.arn
+
+        def check_action_permitted(self, resource):
+            policies = [IAMPolicy(p) for p in self._access_key.collect_policies()]
+            base = authorization.global_context(self._region, self.account_id, self._principal_arn())
+            for action, arn, context in authorization.request_checks(self._response, self._operation):
+                results = [p.is_action_permitted(action, arn, incoming_condition_values={**base, **context})
+                           for p in policies]
+                explicit = PermissionResult.DENIED in results
+                if explicit or PermissionResult.PERMITTED not in results:
+                    message = _access_denied_message(self._access_key.arn, action, arn, explicit)
+                    raise refusal(self._response, message)
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+
+    def authenticate_and_authorize_normal_action(self, resource="*"):
+        if getattr(self, "service_name", None) not in authorization.IAM_PREFIXES:
+            return original(self, resource)
+        return self._authenticate_and_authorize_action(functools.partial(ResourceIAMRequest, self), resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authenticate_and_authorize_normal_action
+    IAMPolicyStatement._check_element_matches = lambda self, element, value: authorization.check_element_matches(
+        self._statement, element, value
+    )
+
+
+def _fix_iam_pass_role():
+    import authorization
+
+    authorization.PASS_ROLE["enabled"] = True
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -445,6 +567,8 @@ def apply_fixes():
     _fix_rds_monitoring_settings()
     _fix_security_group_rule_descriptions()
     _fix_ecs_run_task()
+    _fix_iam_resources()
+    _fix_iam_pass_role()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,14 @@
 
 import json
 import os
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
+import urllib.request
 from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -276,6 +282,290 @@ class EcsRunTask(MockedAws):
         tasks = self.run_task(capacityProviderStrategy=strategy)
         self.assertEqual(len(tasks), 1)
         self.assertEqual(tasks[0]["launchType"], "FARGATE")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A real server process, for what needs moto's HTTP layer (IAM enforcement with real credentials).
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """tools/moto/server.py on a free loopback port; stop() ends it by its pid."""
+
+    def __init__(self, **env):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()
+        server_env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false", **env}
+        for key in [k for k in server_env if k.startswith("AWS_ENDPOINT_URL")]:
+            del server_env[key]
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(os.path.dirname(__file__), "server.py"), "-H", "127.0.0.1", "-p", str(self.port)],
+            env=server_env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the moto server did not start")
+                time.sleep(0.1)
+
+    def post(self, path, body, content_type="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.endpoint}{path}", data=data, method="POST",
+                                         headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    def client(self, service, credentials=None, account=None):
+        keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        if credentials:
+            keys = {"aws_access_key_id": credentials["AccessKeyId"], "aws_secret_access_key": credentials["SecretAccessKey"],
+                    "aws_session_token": credentials["SessionToken"]}
+        made = boto3.client(service, region_name=REGION, endpoint_url=self.endpoint, **keys)
+        if account:  # moto's own header: set-up calls made straight into another account
+            made.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.add_header(
+                "x-moto-account-id", account))
+        return made
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+ACCOUNT = "123456789012"
+ARN = f"arn:aws:{{}}:{REGION}:{ACCOUNT}:{{}}"
+TRUST_ANYONE = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+TASK_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def allow(actions, resources, condition=None, effect="Allow"):
+    statement = {"Effect": effect, "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+# The least-privilege policy of a release role: one service, one repository, one parameter path, one listener rule,
+# one log group, one secret, one alarm, and the two roles of that service.
+RELEASE_POLICY = [
+    allow(["ecs:UpdateService", "ecs:DescribeServices"], ARN.format("ecs", "service/c/a")),
+    allow("ecs:RegisterTaskDefinition", "*"),
+    allow("iam:PassRole", [f"arn:aws:iam::{ACCOUNT}:role/a-task", f"arn:aws:iam::{ACCOUNT}:role/a-execution"],
+          {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}),
+    allow(["ecr:DescribeImages", "ecr:BatchGetImage"], ARN.format("ecr", "repository/web")),
+    allow(["ssm:GetParameter", "ssm:PutParameter"], ARN.format("ssm", "parameter/a/*")),
+    allow("elasticloadbalancing:ModifyRule", ARN.format("elasticloadbalancing", "listener-rule/app/lb/*")),
+    allow("elasticloadbalancing:DescribeRules", "*"),
+    allow("logs:FilterLogEvents", ARN.format("logs", "log-group:/ecs/a:*")),
+    allow("secretsmanager:GetSecretValue", ARN.format("secretsmanager", "secret:a/db-*")),
+    allow("cloudwatch:SetAlarmState", ARN.format("cloudwatch", "alarm:a-*")),
+    allow("ecs:*", ARN.format("ecs", "service/c/denied")),
+    allow("ecs:UpdateService", ARN.format("ecs", "service/c/denied"), effect="Deny"),
+]
+
+
+class IamResourceEnforcement(unittest.TestCase):
+    """Fixes 10 and 11, through a server started with INITIAL_NO_AUTH_ACTION_COUNT and sts:AssumeRole credentials."""
+
+    @classmethod
+    def setUpClass(cls):
+        # Everything before /moto-api/reset-auth is set-up, made without enforcement (as the first n requests are).
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            cls.set_up_resources()
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    @classmethod
+    def set_up_resources(cls):
+        server = cls.server
+        iam = server.client("iam")
+        for role in ("a-task", "a-execution", "other"):
+            iam.create_role(RoleName=role, AssumeRolePolicyDocument=TASK_TRUST)
+        role = iam.create_role(RoleName="release", AssumeRolePolicyDocument=TRUST_ANYONE)["Role"]["Arn"]
+        document = {"Version": "2012-10-17", "Statement": RELEASE_POLICY[:-2]}
+        iam.put_role_policy(RoleName="release", PolicyName="release", PolicyDocument=json.dumps(document))
+        # A second policy: an explicit Deny wins over an Allow of the same service.
+        extra = {"Version": "2012-10-17", "Statement": RELEASE_POLICY[-2:]}
+        arn = iam.create_policy(PolicyName="extra", PolicyDocument=json.dumps(extra))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="release", PolicyArn=arn)
+
+        ecs = server.client("ecs")
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}])
+        for name in ("a", "b", "denied"):
+            ecs.create_service(cluster="c", serviceName=name, taskDefinition="t", desiredCount=1)
+        ecr = server.client("ecr")
+        for name in ("web", "api"):
+            ecr.create_repository(repositoryName=name)
+        ssm = server.client("ssm")
+        for name in ("/a/image-tag", "/b/image-tag"):
+            ssm.put_parameter(Name=name, Value="1", Type="String")
+        logs = server.client("logs")
+        for name in ("/ecs/a", "/ecs/b"):
+            logs.create_log_group(logGroupName=name)
+        secrets = server.client("secretsmanager")
+        for name in ("a/db", "b/db"):
+            secrets.create_secret(Name=name, SecretString="s")
+        cloudwatch = server.client("cloudwatch")
+        for name in ("a-5xx", "b-5xx"):
+            cloudwatch.put_metric_alarm(AlarmName=name, MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        cls.rules = cls.set_up_listener_rules()
+        credentials = server.client("sts").assume_role(RoleArn=role, RoleSessionName="release")["Credentials"]
+        server.post("/moto-api/reset-auth", b"0", "text/plain")
+        cls.credentials = credentials
+
+    @classmethod
+    def set_up_listener_rules(cls):
+        ec2 = cls.server.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
+                   for i, z in ((1, "a"), (2, "b"))]
+        elb = cls.server.client("elbv2")
+        lb = elb.create_load_balancer(Name="lb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+        group = elb.create_target_group(Name="tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+        forward = [{"Type": "forward", "TargetGroupArn": group}]
+        listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forward)
+        listener_arn = listener["Listeners"][0]["ListenerArn"]
+        rules = []
+        for priority, host in ((1, "a.example.com"), (2, "b.example.com")):
+            rule = elb.create_rule(ListenerArn=listener_arn, Priority=priority, Actions=forward,
+                                   Conditions=[{"Field": "host-header", "Values": [host]}])
+            rules.append(rule["Rules"][0]["RuleArn"])
+        # A second load balancer, outside the policy's listener-rule/app/lb/* pattern.
+        other = elb.create_load_balancer(Name="other", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+        other_listener = elb.create_listener(LoadBalancerArn=other, Protocol="HTTP", Port=80, DefaultActions=forward)
+        rule = elb.create_rule(ListenerArn=other_listener["Listeners"][0]["ListenerArn"], Priority=1, Actions=forward,
+                               Conditions=[{"Field": "host-header", "Values": ["c.example.com"]}])
+        rules.append(rule["Rules"][0]["RuleArn"])
+        return rules
+
+    def client(self, service):
+        return self.server.client(service, self.credentials)
+
+    def assertDenied(self, call, resource, code="AccessDeniedException"):
+        with self.assertRaises(ClientError) as caught:
+            call()
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], code)
+        self.assertIn(f"on resource: {resource}", error["Message"])
+        return error["Message"]
+
+    def test_update_service_on_the_one_allowed_service_only(self):
+        ecs = self.client("ecs")
+        updated = ecs.update_service(cluster="c", service="a", desiredCount=2)["service"]
+        self.assertEqual(updated["desiredCount"], 2)
+        self.assertDenied(lambda: ecs.update_service(cluster="c", service="b", desiredCount=2),
+                          ARN.format("ecs", "service/c/b"))
+        # The cluster given by ARN names the same service resource.
+        ecs.update_service(cluster=ARN.format("ecs", "cluster/c"), service="a", desiredCount=1)
+
+    def test_explicit_deny_wins_over_an_allow(self):
+        message = self.assertDenied(lambda: self.client("ecs").update_service(cluster="c", service="denied", desiredCount=2),
+                                    ARN.format("ecs", "service/c/denied"))
+        self.assertIn("explicit deny", message)
+
+    def test_ecr_repository(self):
+        ecr = self.client("ecr")
+        self.assertEqual(ecr.describe_images(repositoryName="web")["imageDetails"], [])
+        self.assertDenied(lambda: ecr.describe_images(repositoryName="api"), ARN.format("ecr", "repository/api"))
+
+    def test_ssm_parameter(self):
+        ssm = self.client("ssm")
+        self.assertEqual(ssm.get_parameter(Name="/a/image-tag")["Parameter"]["Value"], "1")
+        ssm.put_parameter(Name="/a/image-tag", Value="2", Type="String", Overwrite=True)
+        self.assertDenied(lambda: ssm.get_parameter(Name="/b/image-tag"), ARN.format("ssm", "parameter/b/image-tag"))
+
+    def test_listener_rule(self):
+        elb = self.client("elbv2")
+        condition = [{"Field": "host-header", "Values": ["a2.example.com"]}]
+        elb.modify_rule(RuleArn=self.rules[0], Conditions=condition)
+        self.assertDenied(lambda: elb.modify_rule(RuleArn=self.rules[2], Conditions=condition), self.rules[2],
+                          code="AccessDenied")
+
+    def test_log_group(self):
+        logs = self.client("logs")
+        self.assertEqual(logs.filter_log_events(logGroupName="/ecs/a")["events"], [])
+        self.assertDenied(lambda: logs.filter_log_events(logGroupName="/ecs/b"),
+                          ARN.format("logs", "log-group:/ecs/b:log-stream:"))
+
+    def test_secret(self):
+        secrets = self.client("secretsmanager")
+        self.assertEqual(secrets.get_secret_value(SecretId="a/db")["SecretString"], "s")
+        message = self.assertDenied(lambda: secrets.get_secret_value(SecretId="b/db"), ARN.format("secretsmanager", "secret:b/db-"))
+        self.assertIn("secretsmanager:GetSecretValue", message)
+
+    def test_alarm_under_the_cloudwatch_prefix(self):
+        cloudwatch = self.client("cloudwatch")
+        cloudwatch.set_alarm_state(AlarmName="a-5xx", StateValue="OK", StateReason="test")
+        self.assertDenied(lambda: cloudwatch.set_alarm_state(AlarmName="b-5xx", StateValue="OK", StateReason="test"),
+                          ARN.format("cloudwatch", "alarm:b-5xx"), code="AccessDenied")
+
+    def test_pass_role_for_the_service_roles_only(self):
+        ecs = self.client("ecs")
+        role = f"arn:aws:iam::{ACCOUNT}:role/{{}}"
+        definition = {"family": "a", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 64}]}
+        ecs.register_task_definition(**definition, taskRoleArn=role.format("a-task"),
+                                     executionRoleArn=role.format("a-execution"))
+        message = self.assertDenied(
+            lambda: ecs.register_task_definition(**definition, taskRoleArn=role.format("other"),
+                                                 executionRoleArn=role.format("a-execution")),
+            role.format("other"))
+        self.assertIn("iam:PassRole", message)
+
+    def test_scoped_policy_is_denied_when_evaluated_against_star(self):
+        # What moto 5.2 evaluated: the same policy against resource "*" (and ecs:cluster unknown) denies.
+        scoped = policy(RELEASE_POLICY[0])
+        self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", "*"), PermissionResult.NEUTRAL)
+        self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/a")),
+                         PermissionResult.PERMITTED)
+
+
+class IamResourceEnforcementInAnotherAccount(unittest.TestCase):
+    """Assumed-role credentials select the role's account (not the access key id), and ARNs carry that account."""
+
+    def test_resources_of_the_assumed_roles_account(self):
+        other = "210987654321"
+        server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        self.addCleanup(server.stop)
+        iam = server.client("iam", account=other)
+        trust = TRUST_ANYONE.replace(ACCOUNT, other)
+        role = iam.create_role(RoleName="release", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        document = {"Version": "2012-10-17", "Statement": [
+            allow("ecs:UpdateService", f"arn:aws:ecs:{REGION}:{other}:service/c/a")]}
+        iam.put_role_policy(RoleName="release", PolicyName="release", PolicyDocument=json.dumps(document))
+        ecs = server.client("ecs", account=other)
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}])
+        ecs.create_service(cluster="c", serviceName="a", taskDefinition="t", desiredCount=1)
+        credentials = server.client("sts").assume_role(RoleArn=role, RoleSessionName="release")["Credentials"]
+        server.post("/moto-api/reset-auth", b"0", "text/plain")
+        updated = server.client("ecs", credentials).update_service(cluster="c", service="a", desiredCount=3)["service"]
+        self.assertEqual(updated["serviceArn"], f"arn:aws:ecs:{REGION}:{other}:service/c/a")
 
 
 if __name__ == "__main__":
