@@ -92,6 +92,49 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    role (ecs.amazonaws.com). Without the fix a release role could register a task definition that runs with any
    role of the account. The fix evaluates iam:PassRole on each passed role ARN with that condition context and
    refuses with AccessDeniedException naming the role, as AWS does.
+
+12. ECS deployments. moto 5.2 sets `deployments[0].rolloutState` once, at CreateService (from
+   MOTO_ECS_SERVICE_RUNNING, 0 running tasks by default, so IN_PROGRESS for ever); UpdateService with a new task
+   definition adds no deployment (forceNewDeployment only renames the one there is), keeps the task definition as
+   given (a family instead of an ARN), and nothing ever fails. ListTasks ignores serviceName and, without
+   desiredStatus, lists stopped tasks too. AWS starts a PRIMARY deployment (IN_PROGRESS, then COMPLETED, with
+   "ECS deployment ecs-svc/... completed.") at CreateService and at every UpdateService with another task
+   definition or forceNewDeployment, keeps the previous deployment ACTIVE until the new one completes, then
+   reports runningCount == desiredCount and the event "(service X) has reached a steady state." (events newest
+   first); a new desiredCount alone changes the counts only. A deployment whose tasks fail to start is FAILED with
+   "ECS deployment circuit breaker: tasks failed to start." when the circuit breaker is on (failedTasks at its
+   threshold, the stopped tasks and their stoppedReason visible through ListTasks(serviceName, STOPPED) and
+   DescribeTasks), and rolled back with `rollback`: a new PRIMARY deployment of the last completed task definition,
+   which becomes the service's again. Without the circuit breaker it stays IN_PROGRESS while failed tasks add up.
+   With deploymentConfiguration.alarms enabled, an alarm that goes into ALARM (in CloudWatch, same account and
+   region) while the deployment is in progress fails it ("ECS deployment detected triggered alarm(s): <name>."),
+   rolled back when alarms.rollback is on; an alarm already in ALARM when the deployment starts is ignored, as by
+   AWS. Without the fix a release tool polling DescribeServices never saw a deployment finish or fail, and
+   Terraform's wait_for_steady_state waited for ever. The fix implements those transitions. Time: a deployment
+   is due MOTO_ECS_DEPLOYMENT_SECONDS after it starts (default 2; 0 completes at the next read); the state is
+   evaluated lazily whenever DescribeServices, ListServices, UpdateService, ListTasks or DescribeTasks read the
+   service (no background threads), with the time stamps of when each step was due. MOTO_ECS_SERVICE_RUNNING, when
+   set, still decides the running count reported (a deployment then completes only if it is >= desiredCount).
+   ListTasks honours serviceName and lists RUNNING tasks unless desiredStatus says otherwise, as in AWS.
+
+13. ECS deployments that fail on purpose (a test-only facility of this harness; AWS has nothing like it). The
+   server answers at /moto-api/ecs/deployment-failures:
+     POST {"family": "web", "reason": "..."}            deployments of task definitions of that family fail;
+     POST {"imageContains": ":broken", "reason": "..."} deployments of task definitions with a container image
+                                                       containing that text fail;
+          optional "accountId" and "region" narrow a rule; answers 201 {"added": rule, "failures": [rules]},
+          or 400 without exactly one of family/imageContains or without a reason;
+     GET                                               answers {"failures": [rules]};
+     DELETE                                            clears every rule (so does POST /moto-api/reset).
+   A deployment whose task definition matches a rule when it is due fails as in 12, its tasks stopping with that
+   reason (e.g. "CannotPullContainerError: ... not found"); a rule declared after a deployment completed does not
+   touch it.
+
+14. DescribeTaskDefinition by family. moto 5.2 returns the highest revision of a family even when it is INACTIVE
+   (deregistered). AWS returns the latest ACTIVE revision (ClientException when there is none); a revision asked
+   for as family:revision is returned whatever its status. A release tool that deregistered a bad revision read
+   it back as current. The fix resolves a bare family to its latest ACTIVE revision (CreateService, UpdateService
+   and RunTask given a family use the same resolution).
 """
 
 import fnmatch
@@ -556,6 +599,130 @@ def _fix_iam_pass_role():
     authorization.PASS_ROLE["enabled"] = True
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 12. ECS deployments that move through their states (the model is in ecs_deployments.py)
+
+
+def _fix_ecs_deployments():
+    import ecs_deployments as rollout
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    backend_class = EC2ContainerServiceBackend
+    create_service = backend_class.create_service
+    update_service = backend_class.update_service
+    describe_services = backend_class.describe_services
+    list_services = backend_class.list_services
+    list_tasks = backend_class.list_tasks
+    describe_tasks = backend_class.describe_tasks
+
+    def advance_cluster(backend, cluster_str):
+        cluster = backend._get_cluster(cluster_str or "default")
+        for service in list(backend.services.values()):
+            if service.cluster_name == cluster.name:
+                rollout.advance(service, backend)
+
+    def create(self, *args, **kwargs):
+        service = create_service(self, *args, **kwargs)
+        rollout.adopt_created_service(service, self)
+        return service
+
+    def update(self, properties):
+        cluster_str = properties.get("cluster", "default")
+        service = self._get_service(cluster_str, properties.get("service", "").split("/")[-1])
+        rollout.advance(service, self)
+        task_definition_str = properties.pop("task_definition", None)
+        force = properties.pop("force_new_deployment", False)
+        task_definition = self.describe_task_definition(task_definition_str).arn if task_definition_str else None
+        desired = properties.get("desired_count")
+        update_service(self, properties)
+        if desired is not None:
+            rollout.update_desired_count(service, self, desired)
+        if rollout._state(service) is None:
+            if task_definition:
+                service.task_definition = task_definition
+            return service
+        primary = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+        current = primary["taskDefinition"] if primary else service.task_definition
+        if force or (task_definition and task_definition != current):
+            rollout.start_deployment(service, self, task_definition or current, rollout.clock())
+        return service
+
+    def describe(self, cluster_str, service_names_or_arns):
+        services, failures = describe_services(self, cluster_str, service_names_or_arns)
+        for service in services:
+            rollout.advance(service, self)
+        return services, failures
+
+    def list_cluster_services(self, cluster_str, *args, **kwargs):
+        advance_cluster(self, cluster_str)
+        return list_services(self, cluster_str, *args, **kwargs)
+
+    def tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None,
+              desiredStatus=None):
+        advance_cluster(self, cluster_str)
+        found = list_tasks(self, cluster_str, container_instance, family, started_by, None, desiredStatus or "RUNNING")
+        if service_name:
+            found = [t for t in found if t.group == f"service:{service_name.split('/')[-1]}"]
+        return found
+
+    def describe_cluster_tasks(self, cluster_str, task_ids):
+        advance_cluster(self, cluster_str)
+        return describe_tasks(self, cluster_str, task_ids)
+
+    backend_class.create_service = create
+    backend_class.update_service = update
+    backend_class.describe_services = describe
+    backend_class.list_services = list_cluster_services
+    backend_class.list_tasks = tasks
+    backend_class.describe_tasks = describe_cluster_tasks
+    rollout.record_alarm_state_changes()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 13. Deployments that fail on purpose: the control endpoint
+
+
+ECS_DEPLOYMENT_FAILURES_PATH = "/moto-api/ecs/deployment-failures"
+
+
+def _fix_ecs_deployment_failures_endpoint():
+    import ecs_deployments as rollout
+    from moto.moto_api._internal import urls
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    urls.url_paths["{0}" + ECS_DEPLOYMENT_FAILURES_PATH] = rollout.control_endpoint
+    reset = MotoAPIBackend.reset
+
+    def reset_with_failure_rules(self):
+        rollout.clear_failure_rules()
+        reset(self)
+
+    MotoAPIBackend.reset = reset_with_failure_rules
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 14. DescribeTaskDefinition by family
+
+
+def _fix_ecs_task_definition_by_family():
+    from moto.ecs.exceptions import TaskDefinitionNotFoundException
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    describe = EC2ContainerServiceBackend.describe_task_definition
+
+    def describe_task_definition(self, task_definition_str):
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return describe(self, task_definition_str)
+        revisions = self.task_definitions.get(name, {})
+        active = [revision for revision, definition in revisions.items() if definition.status == "ACTIVE"]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return revisions[max(active)]
+
+    EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -569,6 +736,9 @@ def apply_fixes():
     _fix_ecs_run_task()
     _fix_iam_resources()
     _fix_iam_pass_role()
+    _fix_ecs_deployments()
+    _fix_ecs_deployment_failures_endpoint()
+    _fix_ecs_task_definition_by_family()
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import ecs_deployments  # noqa: E402
 import server  # noqa: E402
 from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: E402
 
@@ -282,6 +284,233 @@ class EcsRunTask(MockedAws):
         tasks = self.run_task(capacityProviderStrategy=strategy)
         self.assertEqual(len(tasks), 1)
         self.assertEqual(tasks[0]["launchType"], "FARGATE")
+
+
+class EcsDeployments(MockedAws):
+    """Fix 12: deployments in progress, completed, failed and rolled back, on a clock the test moves."""
+
+    def setUp(self):
+        super().setUp()
+        self.now = 1_800_000_000.0
+        for patcher in (mock.patch.object(ecs_deployments, "clock", lambda: self.now),
+                        mock.patch.dict(os.environ, {"MOTO_ECS_DEPLOYMENT_SECONDS": "2"})):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.addCleanup(ecs_deployments.clear_failure_rules)
+        self.ecs = client("ecs")
+
+    def later(self, seconds=2):
+        self.now += seconds
+
+    def service(self):
+        return self.ecs.describe_services(cluster="c", services=["s"])["services"][0]
+
+    def deployed(self, **settings):
+        """Service s on t:1, its first deployment completed."""
+        self.ecs_service(**settings)
+        self.later()
+        self.assertEqual(self.service()["deployments"][0]["rolloutState"], "COMPLETED")
+
+    def register(self, image):
+        return self.ecs.register_task_definition(
+            family="t", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": "app", "image": image, "essential": True}],
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def stopped_tasks(self):
+        arns = self.ecs.list_tasks(cluster="c", serviceName="s", desiredStatus="STOPPED")["taskArns"]
+        return self.ecs.describe_tasks(cluster="c", tasks=arns)["tasks"] if arns else []
+
+    def test_create_service_is_in_progress_then_completed(self):
+        created = self.ecs_service()
+        [deployment] = created["deployments"]
+        self.assertRegex(deployment["id"], r"^ecs-svc/\d+$")
+        self.assertEqual((deployment["status"], deployment["rolloutState"]), ("PRIMARY", "IN_PROGRESS"))
+        self.assertEqual((deployment["runningCount"], deployment["pendingCount"], deployment["failedTasks"]), (0, 1, 0))
+        self.assertEqual(deployment["taskDefinition"], created["taskDefinition"])
+        self.later(1)
+        self.assertEqual(self.service()["deployments"][0]["rolloutState"], "IN_PROGRESS")
+        self.later(1)
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual(deployment["rolloutState"], "COMPLETED")
+        self.assertEqual(deployment["rolloutStateReason"], f"ECS deployment {deployment['id']} completed.")
+        self.assertEqual((deployment["runningCount"], deployment["pendingCount"]), (1, 0))
+        self.assertEqual((service["runningCount"], service["pendingCount"], service["desiredCount"]), (1, 0, 1))
+        self.assertEqual(service["events"][0]["message"], "(service s) has reached a steady state.")
+        self.assertGreaterEqual(deployment["updatedAt"], deployment["createdAt"])
+
+    def test_new_task_definition_adds_a_primary_deployment_and_the_old_one_stays_active_until_it_completes(self):
+        self.deployed()
+        first = self.service()["deployments"][0]
+        second = self.register("nginx:2")
+        updated = self.ecs.update_service(cluster="c", service="s", taskDefinition="t:2")["service"]
+        self.assertEqual(updated["taskDefinition"], second)
+        new, old = updated["deployments"]
+        self.assertEqual((new["status"], new["rolloutState"], new["taskDefinition"]), ("PRIMARY", "IN_PROGRESS", second))
+        self.assertEqual((old["id"], old["status"], old["runningCount"]), (first["id"], "ACTIVE", 1))
+        self.assertEqual(self.service()["runningCount"], 1)
+        self.later()
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual((deployment["id"], deployment["rolloutState"]), (new["id"], "COMPLETED"))
+        self.assertEqual(service["runningCount"], service["desiredCount"])
+        messages = [e["message"] for e in service["events"]]
+        self.assertEqual(messages[0], "(service s) has reached a steady state.")
+        self.assertEqual(messages.count("(service s) has reached a steady state."), 2)
+
+    def test_force_new_deployment_with_the_same_task_definition(self):
+        self.deployed()
+        before = self.service()["deployments"][0]
+        updated = self.ecs.update_service(cluster="c", service="s", forceNewDeployment=True)["service"]
+        self.assertEqual(len(updated["deployments"]), 2)
+        self.assertNotEqual(updated["deployments"][0]["id"], before["id"])
+        self.assertEqual(updated["deployments"][0]["taskDefinition"], before["taskDefinition"])
+
+    def test_a_new_desired_count_only_changes_the_counts(self):
+        self.deployed()
+        before = self.service()["deployments"][0]
+        updated = self.ecs.update_service(cluster="c", service="s", desiredCount=3)["service"]
+        [deployment] = updated["deployments"]
+        self.assertEqual((deployment["id"], deployment["desiredCount"], deployment["runningCount"]), (before["id"], 3, 3))
+        self.assertEqual((updated["desiredCount"], updated["runningCount"]), (3, 3))
+
+    def test_failing_image_with_circuit_breaker_and_rollback(self):
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                   "maximumPercent": 200, "minimumHealthyPercent": 100}
+        self.deployed(deploymentConfiguration=breaker)
+        first = self.service()["taskDefinition"]
+        reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): nginx:broken: not found"
+        ecs_deployments.add_failure_rule({"imageContains": ":broken", "reason": reason})
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:broken"))
+        self.later()
+        service = self.service()
+        rollback, failed = service["deployments"][:2]
+        self.assertEqual((failed["status"], failed["rolloutState"]), ("ACTIVE", "FAILED"))
+        self.assertEqual(failed["rolloutStateReason"], "ECS deployment circuit breaker: tasks failed to start.")
+        self.assertEqual(failed["failedTasks"], 3)
+        self.assertEqual((rollback["status"], rollback["rolloutState"], rollback["taskDefinition"]),
+                         ("PRIMARY", "IN_PROGRESS", first))
+        self.assertEqual(service["taskDefinition"], first)
+        messages = [e["message"] for e in service["events"]]
+        self.assertIn(f"(service s) (deployment {failed['id']}) deployment failed: tasks failed to start.", messages)
+        stopped = self.stopped_tasks()
+        self.assertEqual(len(stopped), 3)
+        self.assertEqual({t["stoppedReason"] for t in stopped}, {reason})
+        self.assertEqual({t["lastStatus"] for t in stopped}, {"STOPPED"})
+        self.assertEqual(self.ecs.list_tasks(cluster="c", serviceName="s")["taskArns"], [])  # none RUNNING
+        self.later()
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual((deployment["rolloutState"], deployment["taskDefinition"]), ("COMPLETED", first))
+        self.assertEqual(service["taskDefinition"], first)
+        self.assertEqual(service["runningCount"], 1)
+
+    def test_failing_family_with_circuit_breaker_without_rollback_stays_failed(self):
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": False},
+                   "maximumPercent": 200, "minimumHealthyPercent": 100}
+        self.deployed(deploymentConfiguration=breaker)
+        ecs_deployments.add_failure_rule({"family": "t", "reason": "Essential container in task exited"})
+        second = self.register("nginx:2")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=second)
+        self.later(10)
+        service = self.service()
+        failed, old = service["deployments"]
+        self.assertEqual((failed["status"], failed["rolloutState"], failed["taskDefinition"]),
+                         ("PRIMARY", "FAILED", second))
+        self.assertEqual((old["status"], old["runningCount"]), ("ACTIVE", 1))
+        self.assertEqual(service["taskDefinition"], second)
+        self.assertEqual(service["runningCount"], 1)
+        self.assertGreater(failed["failedTasks"], 0)
+
+    def test_failing_deployment_without_circuit_breaker_stays_in_progress(self):
+        self.deployed()
+        ecs_deployments.add_failure_rule({"imageContains": "broken", "reason": "CannotPullContainerError: not found"})
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:broken"))
+        self.later(5)
+        deployment = self.service()["deployments"][0]
+        self.assertEqual(deployment["rolloutState"], "IN_PROGRESS")
+        self.assertEqual(deployment["failedTasks"], 2)  # one task per 2 s attempt
+        self.assertEqual(len(self.stopped_tasks()), 2)
+
+    def alarmed_service(self, rollback):
+        cloudwatch = client("cloudwatch")
+        cloudwatch.put_metric_alarm(AlarmName="5xx", MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        configuration = {"deploymentCircuitBreaker": {"enable": False, "rollback": False},
+                         "maximumPercent": 200, "minimumHealthyPercent": 100,
+                         "alarms": {"alarmNames": ["5xx"], "enable": True, "rollback": rollback}}
+        self.deployed(deploymentConfiguration=configuration)
+        return cloudwatch
+
+    def test_alarms_round_trip(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        self.assertEqual(self.service()["deploymentConfiguration"]["alarms"],
+                         {"alarmNames": ["5xx"], "enable": True, "rollback": True})
+        self.assertEqual(cloudwatch.describe_alarms()["MetricAlarms"][0]["StateValue"], "OK")
+
+    def test_an_alarm_during_the_deployment_fails_it_and_rolls_back(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        first = self.service()["taskDefinition"]
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later(1)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        rollback, failed = self.service()["deployments"][:2]
+        self.assertEqual(failed["rolloutState"], "FAILED")
+        self.assertEqual(failed["rolloutStateReason"], "ECS deployment detected triggered alarm(s): 5xx.")
+        self.assertEqual((rollback["status"], rollback["taskDefinition"]), ("PRIMARY", first))
+        self.later()
+        service = self.service()
+        self.assertEqual([d["rolloutState"] for d in service["deployments"]], ["COMPLETED"])
+        self.assertEqual(service["taskDefinition"], first)
+
+    def test_an_alarm_without_rollback_leaves_the_deployment_failed(self):
+        cloudwatch = self.alarmed_service(rollback=False)
+        second = self.register("nginx:2")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=second)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.later()
+        service = self.service()
+        self.assertEqual([(d["status"], d["rolloutState"]) for d in service["deployments"]],
+                         [("PRIMARY", "FAILED"), ("ACTIVE", "COMPLETED")])
+        self.assertEqual(service["taskDefinition"], second)
+
+    def test_an_alarm_already_in_alarm_when_the_deployment_starts_is_ignored(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later()
+        self.assertEqual([d["rolloutState"] for d in self.service()["deployments"]], ["COMPLETED"])
+
+    def test_an_alarm_after_the_deployment_completed_changes_nothing(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later(3)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.assertEqual([d["rolloutState"] for d in self.service()["deployments"]], ["COMPLETED"])
+
+    def test_moto_ecs_service_running_still_sets_the_running_count(self):
+        with mock.patch.dict(os.environ, {"MOTO_ECS_SERVICE_RUNNING": "2"}):
+            self.ecs_service()
+            self.assertEqual(self.service()["runningCount"], 2)
+            self.later()
+            service = self.service()
+        self.assertEqual(service["runningCount"], 2)
+        self.assertEqual(service["deployments"][0]["rolloutState"], "COMPLETED")
+
+
+class EcsTaskDefinitionByFamily(MockedAws):
+    def test_family_means_the_latest_active_revision(self):
+        ecs = client("ecs")
+        for image in ("nginx:1", "nginx:2"):
+            ecs.register_task_definition(family="t", containerDefinitions=[{"name": "a", "image": image, "memory": 64}])
+        ecs.deregister_task_definition(taskDefinition="t:2")
+        self.assertEqual(ecs.describe_task_definition(taskDefinition="t")["taskDefinition"]["revision"], 1)
+        inactive = ecs.describe_task_definition(taskDefinition="t:2")["taskDefinition"]
+        self.assertEqual((inactive["revision"], inactive["status"]), (2, "INACTIVE"))
+        ecs.deregister_task_definition(taskDefinition="t:1")
+        with self.assertRaises(ClientError):
+            ecs.describe_task_definition(taskDefinition="t")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -566,6 +795,64 @@ class IamResourceEnforcementInAnotherAccount(unittest.TestCase):
         server.post("/moto-api/reset-auth", b"0", "text/plain")
         updated = server.client("ecs", credentials).update_service(cluster="c", service="a", desiredCount=3)["service"]
         self.assertEqual(updated["serviceArn"], f"arn:aws:ecs:{REGION}:{other}:service/c/a")
+
+
+class EcsDeploymentFailuresEndpoint(unittest.TestCase):
+    """Fix 13 through the server: the control endpoint, and a failing deployment seen over HTTP."""
+
+    def setUp(self):
+        self.server = MotoServer(MOTO_ECS_DEPLOYMENT_SECONDS="0.5")
+        self.addCleanup(self.server.stop)
+        self.ecs = self.server.client("ecs")
+
+    def failures(self, method="GET"):
+        request = urllib.request.Request(f"{self.server.endpoint}{server.ECS_DEPLOYMENT_FAILURES_PATH}", method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())["failures"]
+
+    def wait_for(self, predicate, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            service = self.ecs.describe_services(cluster="c", services=["s"])["services"][0]
+            if predicate(service):
+                return service
+            if time.monotonic() > deadline:
+                self.fail(f"the service did not get there: {service['deployments']}")
+            time.sleep(0.1)
+
+    def register(self, image):
+        return self.ecs.register_task_definition(
+            family="web", containerDefinitions=[{"name": "app", "image": image, "memory": 64}]
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def test_declare_list_and_clear_failures(self):
+        reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): web:broken: not found"
+        added = json.loads(self.server.post(server.ECS_DEPLOYMENT_FAILURES_PATH, {"imageContains": ":broken", "reason": reason}))
+        self.assertEqual(added["added"], {"imageContains": ":broken", "reason": reason})
+        self.assertEqual(self.failures(), [{"imageContains": ":broken", "reason": reason}])
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            self.server.post(server.ECS_DEPLOYMENT_FAILURES_PATH, {"reason": "no family nor image"})
+        self.assertEqual(caught.exception.code, 400)
+
+        self.ecs.create_cluster(clusterName="c")
+        good = self.register("web:1")
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+        self.ecs.create_service(cluster="c", serviceName="s", taskDefinition=good, desiredCount=2,
+                                deploymentConfiguration=breaker)
+        self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("web:broken"))
+        service = self.wait_for(lambda s: len(s["deployments"]) == 1 and s["taskDefinition"] == good
+                                and s["deployments"][0]["rolloutState"] == "COMPLETED")
+        self.assertEqual(service["runningCount"], 2)
+        self.assertTrue(any("deployment failed: tasks failed to start." in e["message"] for e in service["events"]))
+        stopped = self.ecs.list_tasks(cluster="c", serviceName="s", desiredStatus="STOPPED")["taskArns"]
+        tasks = self.ecs.describe_tasks(cluster="c", tasks=stopped)["tasks"]
+        self.assertEqual(len(tasks), 3)
+        self.assertEqual({t["stoppedReason"] for t in tasks}, {reason})
+
+        self.assertEqual(self.failures("DELETE"), [])
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("web:broken"))
+        self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s["taskDefinition"] != good)
 
 
 if __name__ == "__main__":
