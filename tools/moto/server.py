@@ -543,7 +543,9 @@ def _fix_iam_resources():
     class SerializedRefusal(HTTPException):
         code = 403
 
-    class CloudWatchAccessDenied(ServiceException):  # defined outside moto's packages: serialized with the caller's model
+    class CloudWatchAccessDenied(ServiceException):
+        """Defined outside moto's packages, so moto serializes it with the model of the service called."""
+
         code = "AccessDenied"
 
     def refusal(response, message):

@@ -15,6 +15,7 @@ from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import authorization  # noqa: E402
 import ecs_deployments  # noqa: E402
 import server  # noqa: E402
 from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: E402
@@ -771,6 +772,132 @@ class IamResourceEnforcement(unittest.TestCase):
         scoped = policy(RELEASE_POLICY[0])
         self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", "*"), PermissionResult.NEUTRAL)
         self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/a")),
+                         PermissionResult.PERMITTED)
+
+
+class FakeRequest:
+    """The part of a moto response object the authorizer reads."""
+
+    def __init__(self, service_name, params):
+        self.service_name, self.current_account, self.region, self.partition = service_name, ACCOUNT, REGION, "aws"
+        self.params = params
+
+    def _get_param(self, name):
+        return self.params.get(name)
+
+
+class IamResourceArns(MockedAws):
+    """Fix 10: the resources and condition keys AWS evaluates, per action (authorization.request_checks)."""
+
+    def checks(self, service_name, action, **params):
+        return authorization.request_checks(FakeRequest(service_name, params), action)
+
+    def resources(self, service_name, action, **params):
+        return [resource for _, resource, _ in self.checks(service_name, action, **params)]
+
+    def test_ecs(self):
+        client("ecs").register_task_definition(family="t", containerDefinitions=[{"name": "a", "image": "x", "memory": 8}])
+        cluster = ARN.format("ecs", "cluster/c")
+        self.assertEqual(self.checks("ecs", "DescribeServices", cluster=cluster, services=["a", ARN.format("ecs", "service/c/b")]),
+                         [("ecs:DescribeServices", ARN.format("ecs", "service/c/a"), {"ecs:cluster": cluster}),
+                          ("ecs:DescribeServices", ARN.format("ecs", "service/c/b"), {"ecs:cluster": cluster})])
+        self.assertEqual(self.resources("ecs", "DeleteService", service="a"), [ARN.format("ecs", "service/default/a")])
+        [(_, resource, context)] = self.checks("ecs", "CreateService", cluster="c", serviceName="a", taskDefinition="t",
+                                               enableExecuteCommand=True)
+        self.assertEqual(resource, ARN.format("ecs", "service/c/a"))
+        self.assertEqual(context, {"ecs:cluster": cluster, "ecs:task-definition": ARN.format("ecs", "task-definition/t:1"),
+                                   "ecs:enable-execute-command": "true"})
+        for action in ("RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition", "ListTaskDefinitions"):
+            self.assertEqual(self.resources("ecs", action, taskDefinition="t:1"), ["*"])
+        self.assertEqual(self.checks("ecs", "RunTask", cluster="c", taskDefinition="t"),
+                         [("ecs:RunTask", ARN.format("ecs", "task-definition/t:1"), {"ecs:cluster": cluster})])
+        task = ARN.format("ecs", "task/c/0123")
+        self.assertEqual(self.resources("ecs", "StopTask", cluster="c", task="0123"), [task])
+        self.assertEqual(self.resources("ecs", "DescribeTasks", cluster="c", tasks=[task]), [task])
+        self.assertEqual(self.checks("ecs", "ListTasks", cluster="c"), [("ecs:ListTasks", "*", {"ecs:cluster": cluster})])
+        self.assertEqual(self.resources("ecs", "ListTasks", cluster="c", containerInstance="i-1"),
+                         [ARN.format("ecs", "container-instance/c/i-1")])
+        self.assertEqual(self.checks("ecs", "ListServices", cluster="c"), [("ecs:ListServices", "*", {"ecs:cluster": cluster})])
+        context = {"ecs:cluster": cluster, "ecs:task": task, "ecs:container-name": "app"}
+        self.assertEqual(self.checks("ecs", "ExecuteCommand", cluster="c", task="0123", container="app"),
+                         [("ecs:ExecuteCommand", cluster, context), ("ecs:ExecuteCommand", task, context)])
+        self.assertEqual(self.resources("ecs", "TagResource", resourceArn=task), [task])
+        self.assertEqual(self.resources("ecs", "ListTagsForResource", resourceArn=task), [task])
+
+    def test_pass_role(self):
+        role = f"arn:aws:iam::{ACCOUNT}:role/r"
+        checks = self.checks("ecs", "RunTask", cluster="c", taskDefinition="t:1",
+                             overrides={"taskRoleArn": role, "executionRoleArn": role + "2"})
+        self.assertEqual(checks[1:], [("iam:PassRole", role + "2", {"iam:PassedToService": "ecs-tasks.amazonaws.com"}),
+                                      ("iam:PassRole", role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"})])
+        checks = self.checks("ecs", "UpdateService", service="a", role=role)
+        self.assertEqual(checks[1:], [("iam:PassRole", role, {"iam:PassedToService": "ecs.amazonaws.com"})])
+
+    def test_ecr(self):
+        self.assertEqual(self.resources("ecr", "GetAuthorizationToken"), ["*"])
+        for action in ("DescribeImages", "ListImages", "BatchGetImage", "PutImage", "InitiateLayerUpload", "UploadLayerPart",
+                       "CompleteLayerUpload", "BatchCheckLayerAvailability", "GetDownloadUrlForLayer"):
+            self.assertEqual(self.resources("ecr", action, repositoryName="web"), [ARN.format("ecr", "repository/web")])
+        self.assertEqual(self.resources("ecr", "DescribeRepositories", repositoryNames=["web"], registryId="111111111111"),
+                         [f"arn:aws:ecr:{REGION}:111111111111:repository/web"])
+
+    def test_ssm(self):
+        parameter = ARN.format("ssm", "parameter/app/dev/tag")
+        self.assertEqual(self.resources("ssm", "GetParameter", Name="/app/dev/tag:3"), [parameter])
+        self.assertEqual(self.resources("ssm", "GetParameter", Name=parameter + ":label"), [parameter])
+        self.assertEqual(self.resources("ssm", "GetParameters", Names=["/app/dev/tag", "plain"]),
+                         [parameter, ARN.format("ssm", "parameter/plain")])
+        self.assertEqual(self.checks("ssm", "PutParameter", Name="/app/dev/tag", Overwrite=True),
+                         [("ssm:PutParameter", parameter, {"ssm:Overwrite": "true"})])
+        self.assertEqual(self.resources("ssm", "GetParametersByPath", Path="/app/dev"), [ARN.format("ssm", "parameter/app/dev")])
+        for action in ("GetParameterHistory", "DeleteParameter", "LabelParameterVersion"):
+            self.assertEqual(self.resources("ssm", action, Name="/app/dev/tag"), [parameter])
+
+    def test_elbv2_autoscaling_logs_cloudwatch(self):
+        rule = ARN.format("elasticloadbalancing", "listener-rule/app/lb/1/2/3")
+        self.assertEqual(self.resources("elbv2", "ModifyRule", RuleArn=rule), [rule])
+        self.assertEqual(self.resources("elbv2", "AddTags", ResourceArns=[rule]), [rule])
+        self.assertEqual(self.resources("elbv2", "DescribeRules", ListenerArn=rule), ["*"])
+        self.assertEqual(self.checks("elbv2", "ModifyListener", ListenerArn=rule)[0][0], "elasticloadbalancing:ModifyListener")
+        self.ecs_service()
+        target = client("application-autoscaling").register_scalable_target(
+            ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=1, MaxCapacity=2)["ScalableTargetARN"]
+        for action in ("RegisterScalableTarget", "DeregisterScalableTarget"):
+            self.assertEqual(self.resources("application-autoscaling", action, ServiceNamespace="ecs", ResourceId="service/c/s",
+                                            ScalableDimension="ecs:service:DesiredCount"), [target])
+        self.assertEqual(self.resources("application-autoscaling", "RegisterScalableTarget", ServiceNamespace="ecs",
+                                        ResourceId="service/c/new", ScalableDimension="ecs:service:DesiredCount"), ["*"])
+        self.assertEqual(self.resources("application-autoscaling", "DescribeScalableTargets"), ["*"])
+        group = ARN.format("logs", "log-group:/ecs/web:log-stream:")
+        self.assertEqual(self.resources("logs", "GetLogEvents", logGroupName="/ecs/web", logStreamName="app/1"), [group + "app/1"])
+        self.assertEqual(self.resources("logs", "FilterLogEvents", logGroupName="/ecs/web"), [group])
+        self.assertEqual(self.resources("logs", "DescribeLogStreams", logGroupIdentifier=ARN.format("logs", "log-group:/ecs/web:*")),
+                         [group])
+        self.assertEqual(self.resources("logs", "StartQuery", logGroupNames=["/ecs/web"]), [group])
+        self.assertEqual(self.checks("cloudwatch", "SetAlarmState", AlarmName="a"),
+                         [("cloudwatch:SetAlarmState", ARN.format("cloudwatch", "alarm:a"), {})])
+        self.assertEqual(self.resources("cloudwatch", "DescribeAlarms", AlarmNames=["a"]), [ARN.format("cloudwatch", "alarm:a")])
+        self.assertEqual(self.resources("cloudwatch", "DescribeAlarms"), ["*"])
+        self.assertEqual(self.resources("cloudwatch", "GetMetricData"), ["*"])
+
+    def test_secrets_manager_by_name_or_arn(self):
+        arn = client("secretsmanager").create_secret(Name="app/db", SecretString="s")["ARN"]
+        for action in ("GetSecretValue", "PutSecretValue", "DescribeSecret", "RotateSecret"):
+            for secret_id in ("app/db", arn):
+                self.assertEqual(self.checks("secretsmanager", action, SecretId=secret_id),
+                                 [(f"secretsmanager:{action}", arn, {"secretsmanager:SecretId": arn})])
+
+    def test_iam_wildcards(self):
+        self.assertTrue(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/a"))
+        self.assertFalse(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/ab"))
+        self.assertFalse(authorization.iam_glob_matches("service/c.a", "service/cxa"))
+        self.assertTrue(authorization.check_element_matches({"Action": "ECS:updateservice"}, "Action", "ecs:UpdateService"))
+        self.assertFalse(authorization.check_element_matches({"Resource": "Service/c/a"}, "Resource", "service/c/a"))
+        statement = {"Effect": "Allow", "Action": "ecs:*", "NotResource": ARN.format("ecs", "service/c/prod")}
+        self.assertEqual(policy(statement).is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/prod")),
+                         PermissionResult.NEUTRAL)
+        self.assertEqual(policy(statement).is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/dev")),
                          PermissionResult.PERMITTED)
 
 
