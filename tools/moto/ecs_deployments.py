@@ -208,6 +208,14 @@ def adopt_created_service(service, backend):
     _set_counts(service, backend)
 
 
+def note_alarms_at_start(service, backend):
+    """CreateService stores deploymentConfiguration after moto created the service: look at its alarms again."""
+    state = _state(service)
+    if state is not None and service.deployments:
+        info = state["deployments"][service.deployments[0]["id"]]
+        info["alarms_at_start"] = set(_alarms_in_alarm(service, backend))
+
+
 def _complete(service, backend, deployment, seconds):
     fixed = fixed_running_count()
     deployment.update({
@@ -328,8 +336,11 @@ def advance(service, backend):
         fixed = fixed_running_count()
         if fixed is not None and fixed < primary["desiredCount"]:
             return  # moto's fixed running count never reaches the desired count
-        task_definition = backend.describe_task_definition(primary["taskDefinition"])
-        reason = failure_reason(task_definition, backend.account_id, backend.region_name)
+        try:
+            task_definition = backend.describe_task_definition(primary["taskDefinition"])
+        except Exception:  # deleted since: no rule can match it
+            task_definition = None
+        reason = task_definition and failure_reason(task_definition, backend.account_id, backend.region_name)
         if reason is None:
             _complete(service, backend, primary, due)
             return

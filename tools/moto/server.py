@@ -608,6 +608,7 @@ def _fix_iam_pass_role():
 def _fix_ecs_deployments():
     import ecs_deployments as rollout
     from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
 
     backend_class = EC2ContainerServiceBackend
     create_service = backend_class.create_service
@@ -671,7 +672,15 @@ def _fix_ecs_deployments():
         advance_cluster(self, cluster_str)
         return describe_tasks(self, cluster_str, task_ids)
 
+    create_response = EC2ContainerServiceResponse.create_service  # with fix 6's settings
+
+    def create_and_note_alarms(self):
+        result = create_response(self)
+        rollout.note_alarms_at_start(result.result["service"], self.ecs_backend)
+        return result
+
     backend_class.create_service = create
+    EC2ContainerServiceResponse.create_service = create_and_note_alarms
     backend_class.update_service = update
     backend_class.describe_services = describe
     backend_class.list_services = list_cluster_services

@@ -483,6 +483,13 @@ class EcsDeployments(MockedAws):
         self.later()
         self.assertEqual([d["rolloutState"] for d in self.service()["deployments"]], ["COMPLETED"])
 
+    def test_an_alarm_in_alarm_when_the_service_is_created_is_ignored(self):
+        cloudwatch = client("cloudwatch")
+        cloudwatch.put_metric_alarm(AlarmName="5xx", MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.deployed(deploymentConfiguration={"alarms": {"alarmNames": ["5xx"], "enable": True, "rollback": True}})
+
     def test_an_alarm_after_the_deployment_completed_changes_nothing(self):
         cloudwatch = self.alarmed_service(rollback=True)
         self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
