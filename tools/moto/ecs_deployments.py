@@ -89,7 +89,10 @@ def control_endpoint(request, full_url, headers):
     """/moto-api/ecs/deployment-failures: POST adds a rule, GET lists them, DELETE clears them."""
     method = request.method
     if method == "POST":
-        raw = getattr(request, "data", None) or getattr(request, "body", None) or b"{}"
+        if hasattr(request, "get_data"):  # the server's werkzeug request: the raw body, whatever its content type
+            raw = request.get_data(parse_form_data=False) or b"{}"
+        else:
+            raw = getattr(request, "body", None) or b"{}"
         try:
             added = add_failure_rule(json.loads(raw))
         except (ValueError, AttributeError) as error:
@@ -104,7 +107,7 @@ def control_endpoint(request, full_url, headers):
 # Deployments
 
 
-def _state(service):
+def state_of(service):
     """The bookkeeping of a service's deployments (None for services moto does not deploy, e.g. CODE_DEPLOY)."""
     return getattr(service, "fix_rollout", None)
 
@@ -168,7 +171,7 @@ def _start(service, backend, deployment, task_definition_arn, seconds, rollback=
         "rolloutState": "IN_PROGRESS",
         "rolloutStateReason": f"ECS deployment {deployment['id']} in progress.",
     })
-    _state(service)["deployments"][deployment["id"]] = {
+    state_of(service)["deployments"][deployment["id"]] = {
         "started": seconds,
         "rollback": rollback,
         "attempts": 0,
@@ -210,7 +213,7 @@ def adopt_created_service(service, backend):
 
 def note_alarms_at_start(service, backend):
     """CreateService stores deploymentConfiguration after moto created the service: look at its alarms again."""
-    state = _state(service)
+    state = state_of(service)
     if state is not None and service.deployments:
         info = state["deployments"][service.deployments[0]["id"]]
         info["alarms_at_start"] = set(_alarms_in_alarm(service, backend))
@@ -226,7 +229,7 @@ def _complete(service, backend, deployment, seconds):
         "updatedAt": _at(seconds),
     })
     service.deployments[:] = [deployment]
-    _state(service)["last_completed"] = deployment["taskDefinition"]
+    state_of(service)["last_completed"] = deployment["taskDefinition"]
     name = service.name
     _event(service, f"(service {name}) (deployment {deployment['id']}) deployment completed.", seconds)
     _event(service, f"(service {name}) has reached a steady state.", seconds)
@@ -295,7 +298,7 @@ def _fail(service, backend, deployment, reason, event, rollback, seconds):
     deployment.update({"rolloutState": "FAILED", "rolloutStateReason": reason, "pendingCount": 0,
                        "runningCount": 0, "updatedAt": _at(seconds)})
     _event(service, f"(service {service.name}) (deployment {deployment['id']}) deployment failed: {event}", seconds)
-    state = _state(service)
+    state = state_of(service)
     previous = state["last_completed"]
     if rollback and previous and not state["deployments"][deployment["id"]]["rollback"]:
         restored = start_deployment(service, backend, previous, seconds, rollback=True)
@@ -310,7 +313,7 @@ def circuit_breaker_threshold(desired_count):
 
 def advance(service, backend):
     """Moves the service's PRIMARY deployment on to where it is now (completed, failed, rolled back)."""
-    state = _state(service)
+    state = state_of(service)
     if state is None or service.status != "ACTIVE":
         return
     now = clock()

@@ -619,9 +619,9 @@ def _fix_ecs_deployments():
     describe_tasks = backend_class.describe_tasks
 
     def advance_cluster(backend, cluster_str):
-        cluster = backend._get_cluster(cluster_str or "default")
+        name = backend._get_cluster(cluster_str).name if cluster_str else None
         for service in list(backend.services.values()):
-            if service.cluster_name == cluster.name:
+            if name is None or service.cluster_name == name:
                 rollout.advance(service, backend)
 
     def create(self, *args, **kwargs):
@@ -640,7 +640,7 @@ def _fix_ecs_deployments():
         update_service(self, properties)
         if desired is not None:
             rollout.update_desired_count(service, self, desired)
-        if rollout._state(service) is None:
+        if rollout.state_of(service) is None:
             if task_definition:
                 service.task_definition = task_definition
             return service
