@@ -61,12 +61,88 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    capacity provider strategy instead of a launch type (what `npm run task` does with a service's strategy). AWS
    accepts both. The fix falls back to the task-level memory and treats a FARGATE / FARGATE_SPOT strategy as the
    FARGATE launch type.
+
+10. IAM enforcement with resource ARNs. With INITIAL_NO_AUTH_ACTION_COUNT set, moto 5.2 evaluates identity policies,
+   but authorizes every ECS, ECR, SSM, Elastic Load Balancing v2, Application Auto Scaling, CloudWatch Logs,
+   CloudWatch and Secrets Manager action against resource "*" (only IAM, STS, SQS and S3 supply a resource ARN),
+   evaluates CloudWatch actions under the prefix "monitoring" (its signing name) instead of "cloudwatch", ignores
+   NotResource, reads `?` and `.` in policy patterns as regular expressions and matches action names
+   case-sensitively. AWS authorizes a request once per resource the action names, in the Service Authorization
+   Reference's terms, with the condition keys of that action. So a least-privilege policy scoped to one service,
+   repository, parameter, rule, log group, secret or alarm ARN was denied everywhere, and a policy could not be
+   proven least-privilege locally. The fix computes, per request, the resource ARNs AWS evaluates (in the account
+   the credentials select: for sts:AssumeRole credentials, the role's account) and the condition keys
+   (ecs:cluster, ecs:task-definition, ecs:capacity-provider, ecs:enable-execute-command, ecs:container-name,
+   ecs:task, ecs:container-instance, ssm:Overwrite, ssm:Recursive, secretsmanager:SecretId/VersionId/VersionStage,
+   aws:RequestedRegion, aws:PrincipalAccount, aws:PrincipalArn), and refuses the request unless every one is
+   allowed and none is explicitly denied. The refusal is AWS's: AccessDeniedException (JSON services) or
+   AccessDenied (ELBv2, CloudWatch), "User: <arn> is not authorized to perform: <action> on resource: <arn>
+   because no identity-based policy allows the <action> action" (or "with an explicit deny ..."). The ARNs per
+   action are listed in tools/moto/authorization.py. Actions without resource-level permissions in the reference
+   (e.g. ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition, ecr:GetAuthorizationToken, the ELBv2 Describe*
+   actions, cloudwatch:GetMetricData) and list calls that name no resource keep "*". Log-group actions are
+   evaluated on "log-group:<name>:log-stream:" (an empty stream name), which is what AWS reports in its refusals
+   and why a policy needs "log-group:<name>:*"; GetLogEvents on "log-group:<name>:log-stream:<stream>".
+   Not emulated: aws:ResourceTag/aws:RequestTag conditions, resource-based policies, permission boundaries,
+   session policies and SCPs.
+
+11. iam:PassRole. moto 5.2 never checks it. AWS does when a request hands a role to a service:
+   RegisterTaskDefinition with executionRoleArn / taskRoleArn and RunTask with role overrides (iam:PassedToService
+   = ecs-tasks.amazonaws.com), CreateService/UpdateService with `role` or a managed EBS volume's infrastructure
+   role (ecs.amazonaws.com). Without the fix a release role could register a task definition that runs with any
+   role of the account. The fix evaluates iam:PassRole on each passed role ARN with that condition context and
+   refuses with AccessDeniedException naming the role, as AWS does.
+
+12. ECS deployments. moto 5.2 sets `deployments[0].rolloutState` once, at CreateService (from
+   MOTO_ECS_SERVICE_RUNNING, 0 running tasks by default, so IN_PROGRESS for ever); UpdateService with a new task
+   definition adds no deployment (forceNewDeployment only renames the one there is), keeps the task definition as
+   given (a family instead of an ARN), and nothing ever fails. ListTasks ignores serviceName and, without
+   desiredStatus, lists stopped tasks too. AWS starts a PRIMARY deployment (IN_PROGRESS, then COMPLETED, with
+   "ECS deployment ecs-svc/... completed.") at CreateService and at every UpdateService with another task
+   definition or forceNewDeployment, keeps the previous deployment ACTIVE until the new one completes, then
+   reports runningCount == desiredCount and the event "(service X) has reached a steady state." (events newest
+   first); a new desiredCount alone changes the counts only. A deployment whose tasks fail to start is FAILED with
+   "ECS deployment circuit breaker: tasks failed to start." when the circuit breaker is on (failedTasks at its
+   threshold, the stopped tasks and their stoppedReason visible through ListTasks(serviceName, STOPPED) and
+   DescribeTasks), and rolled back with `rollback`: a new PRIMARY deployment of the last completed task definition,
+   which becomes the service's again. Without the circuit breaker it stays IN_PROGRESS while failed tasks add up.
+   With deploymentConfiguration.alarms enabled, an alarm that goes into ALARM (in CloudWatch, same account and
+   region) while the deployment is in progress fails it ("ECS deployment detected triggered alarm(s): <name>."),
+   rolled back when alarms.rollback is on; an alarm already in ALARM when the deployment starts is ignored, as by
+   AWS. Without the fix a release tool polling DescribeServices never saw a deployment finish or fail, and
+   Terraform's wait_for_steady_state waited for ever. The fix implements those transitions. Time: a deployment
+   is due MOTO_ECS_DEPLOYMENT_SECONDS after it starts (default 2; 0 completes at the next read); the state is
+   evaluated lazily whenever DescribeServices, ListServices, UpdateService, ListTasks or DescribeTasks read the
+   service (no background threads), with the time stamps of when each step was due. MOTO_ECS_SERVICE_RUNNING, when
+   set, still decides the running count reported (a deployment then completes only if it is >= desiredCount).
+   ListTasks honours serviceName and lists RUNNING tasks unless desiredStatus says otherwise, as in AWS.
+
+13. ECS deployments that fail on purpose (a test-only facility of this harness; AWS has nothing like it). The
+   server answers at /moto-api/ecs/deployment-failures:
+     POST {"family": "web", "reason": "..."}            deployments of task definitions of that family fail;
+     POST {"imageContains": ":broken", "reason": "..."} deployments of task definitions with a container image
+                                                       containing that text fail;
+          optional "accountId" and "region" narrow a rule; answers 201 {"added": rule, "failures": [rules]},
+          or 400 without exactly one of family/imageContains or without a reason;
+     GET                                               answers {"failures": [rules]};
+     DELETE                                            clears every rule (so does POST /moto-api/reset).
+   A deployment whose task definition matches a rule when it is due fails as in 12, its tasks stopping with that
+   reason (e.g. "CannotPullContainerError: ... not found"); a rule declared after a deployment completed does not
+   touch it.
+
+14. DescribeTaskDefinition by family. moto 5.2 returns the highest revision of a family even when it is INACTIVE
+   (deregistered). AWS returns the latest ACTIVE revision (ClientException when there is none); a revision asked
+   for as family:revision is returned whatever its status. A release tool that deregistered a bad revision read
+   it back as current. The fix resolves a bare family to its latest ACTIVE revision (CreateService, UpdateService
+   and RunTask given a family use the same resolution).
 """
 
 import fnmatch
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the helper modules beside this file
 
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 
@@ -162,6 +238,8 @@ def _is_action_permitted(self, action, resource="*", principal=None, incoming_co
         return PermissionResult.NEUTRAL  # the statement does not apply to this request
     if self._statement.get("Resource") and not self._check_element_matches("Resource", resource):
         return PermissionResult.NEUTRAL
+    if "NotResource" in self._statement and self._check_element_matches("NotResource", resource):
+        return PermissionResult.NEUTRAL  # 10. moto ignores NotResource
     return PermissionResult.PERMITTED if self._statement.get("Effect") == "Allow" else PermissionResult.DENIED
 
 
@@ -434,6 +512,228 @@ def _fix_ecs_run_task():
     EC2ContainerServiceResponse.run_task = run_task
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 10. IAM enforcement with resource ARNs; 11. iam:PassRole (the ARNs per action are in authorization.py)
+
+
+def _access_denied_message(principal, action, resource, explicit):
+    why = ("with an explicit deny in an identity-based policy" if explicit
+           else f"because no identity-based policy allows the {action} action")
+    return f"User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
+
+
+def _fix_iam_resources():
+    import functools
+
+    from werkzeug.exceptions import HTTPException
+
+    import authorization
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import JsonRESTError, ServiceException
+    from moto.core.exceptions import _RESTError as RESTError  # the XML error of the query protocol
+    from moto.core.responses import ActionResult
+    from moto.iam.access_control import IAMPolicy, IAMRequest
+
+    class QueryAccessDenied(RESTError):
+        code = 403
+
+        def __init__(self, message):
+            super().__init__("AccessDenied", message)
+
+    class SerializedRefusal(HTTPException):
+        code = 403
+
+    class CloudWatchAccessDenied(ServiceException):
+        """Defined outside moto's packages, so moto serializes it with the model of the service called."""
+
+        code = "AccessDenied"
+
+    def refusal(response, message):
+        service = response.service_name
+        if service in authorization.JSON_PROTOCOL_SERVICES:
+            return JsonRESTError("AccessDeniedException", message)
+        if service == "cloudwatch":  # the SDKs speak CBOR/JSON/query to it: let moto's serializer answer
+            status, headers, body = response.serialized(ActionResult(CloudWatchAccessDenied(message)))
+            response.response_headers.update({k: v for k, v in headers.items() if k != "status"})
+            return SerializedRefusal(description=body)
+        return QueryAccessDenied(message)
+
+    class ResourceIAMRequest(IAMRequest):
+        def __init__(self, response, **kwargs):
+            self._response = response
+            super().__init__(**kwargs)
+            self._operation = self._action.split(":", 1)[1]
+            self._action = f"{authorization.IAM_PREFIXES[response.service_name]}:{self._operation}"
+
+        def _principal_arn(self):
+            role = getattr(self._access_key, "_owner_role_name", None)
+            if role:
+                return f"arn:{self._access_key.partition}:iam::{self.account_id}:role/{role}"
+            return self._access_key.arn
+
+        def check_action_permitted(self, resource):
+            policies = [IAMPolicy(p) for p in self._access_key.collect_policies()]
+            base = authorization.global_context(self._region, self.account_id, self._principal_arn())
+            for action, arn, context in authorization.request_checks(self._response, self._operation):
+                results = [p.is_action_permitted(action, arn, incoming_condition_values={**base, **context})
+                           for p in policies]
+                explicit = PermissionResult.DENIED in results
+                if explicit or PermissionResult.PERMITTED not in results:
+                    message = _access_denied_message(self._access_key.arn, action, arn, explicit)
+                    raise refusal(self._response, message)
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+
+    def authenticate_and_authorize_normal_action(self, resource="*"):
+        if getattr(self, "service_name", None) not in authorization.IAM_PREFIXES:
+            return original(self, resource)
+        return self._authenticate_and_authorize_action(functools.partial(ResourceIAMRequest, self), resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authenticate_and_authorize_normal_action
+    IAMPolicyStatement._check_element_matches = lambda self, element, value: authorization.check_element_matches(
+        self._statement, element, value
+    )
+
+
+def _fix_iam_pass_role():
+    import authorization
+
+    authorization.PASS_ROLE["enabled"] = True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 12. ECS deployments that move through their states (the model is in ecs_deployments.py)
+
+
+def _fix_ecs_deployments():
+    import ecs_deployments as rollout
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    backend_class = EC2ContainerServiceBackend
+    create_service = backend_class.create_service
+    update_service = backend_class.update_service
+    describe_services = backend_class.describe_services
+    list_services = backend_class.list_services
+    list_tasks = backend_class.list_tasks
+    describe_tasks = backend_class.describe_tasks
+
+    def advance_cluster(backend, cluster_str):
+        name = backend._get_cluster(cluster_str).name if cluster_str else None
+        for service in list(backend.services.values()):
+            if name is None or service.cluster_name == name:
+                rollout.advance(service, backend)
+
+    def create(self, *args, **kwargs):
+        service = create_service(self, *args, **kwargs)
+        rollout.adopt_created_service(service, self)
+        return service
+
+    def update(self, properties):
+        cluster_str = properties.get("cluster", "default")
+        service = self._get_service(cluster_str, properties.get("service", "").split("/")[-1])
+        rollout.advance(service, self)
+        task_definition_str = properties.pop("task_definition", None)
+        force = properties.pop("force_new_deployment", False)
+        task_definition = self.describe_task_definition(task_definition_str).arn if task_definition_str else None
+        desired = properties.get("desired_count")
+        update_service(self, properties)
+        if desired is not None:
+            rollout.update_desired_count(service, self, desired)
+        if rollout.state_of(service) is None:
+            if task_definition:
+                service.task_definition = task_definition
+            return service
+        primary = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+        current = primary["taskDefinition"] if primary else service.task_definition
+        if force or (task_definition and task_definition != current):
+            rollout.start_deployment(service, self, task_definition or current, rollout.clock())
+        return service
+
+    def describe(self, cluster_str, service_names_or_arns):
+        services, failures = describe_services(self, cluster_str, service_names_or_arns)
+        for service in services:
+            rollout.advance(service, self)
+        return services, failures
+
+    def list_cluster_services(self, cluster_str, *args, **kwargs):
+        advance_cluster(self, cluster_str)
+        return list_services(self, cluster_str, *args, **kwargs)
+
+    def tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None,
+              desiredStatus=None):
+        advance_cluster(self, cluster_str)
+        found = list_tasks(self, cluster_str, container_instance, family, started_by, None, desiredStatus or "RUNNING")
+        if service_name:
+            found = [t for t in found if t.group == f"service:{service_name.split('/')[-1]}"]
+        return found
+
+    def describe_cluster_tasks(self, cluster_str, task_ids):
+        advance_cluster(self, cluster_str)
+        return describe_tasks(self, cluster_str, task_ids)
+
+    create_response = EC2ContainerServiceResponse.create_service  # with fix 6's settings
+
+    def create_and_note_alarms(self):
+        result = create_response(self)
+        rollout.note_alarms_at_start(result.result["service"], self.ecs_backend)
+        return result
+
+    backend_class.create_service = create
+    EC2ContainerServiceResponse.create_service = create_and_note_alarms
+    backend_class.update_service = update
+    backend_class.describe_services = describe
+    backend_class.list_services = list_cluster_services
+    backend_class.list_tasks = tasks
+    backend_class.describe_tasks = describe_cluster_tasks
+    rollout.record_alarm_state_changes()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 13. Deployments that fail on purpose: the control endpoint
+
+
+ECS_DEPLOYMENT_FAILURES_PATH = "/moto-api/ecs/deployment-failures"
+
+
+def _fix_ecs_deployment_failures_endpoint():
+    import ecs_deployments as rollout
+    from moto.moto_api._internal import urls
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    urls.url_paths["{0}" + ECS_DEPLOYMENT_FAILURES_PATH] = rollout.control_endpoint
+    reset = MotoAPIBackend.reset
+
+    def reset_with_failure_rules(self):
+        rollout.clear_failure_rules()
+        reset(self)
+
+    MotoAPIBackend.reset = reset_with_failure_rules
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 14. DescribeTaskDefinition by family
+
+
+def _fix_ecs_task_definition_by_family():
+    from moto.ecs.exceptions import TaskDefinitionNotFoundException
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    describe = EC2ContainerServiceBackend.describe_task_definition
+
+    def describe_task_definition(self, task_definition_str):
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return describe(self, task_definition_str)
+        revisions = self.task_definitions.get(name, {})
+        active = [revision for revision, definition in revisions.items() if definition.status == "ACTIVE"]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return revisions[max(active)]
+
+    EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -445,6 +745,11 @@ def apply_fixes():
     _fix_rds_monitoring_settings()
     _fix_security_group_rule_descriptions()
     _fix_ecs_run_task()
+    _fix_iam_resources()
+    _fix_iam_pass_role()
+    _fix_ecs_deployments()
+    _fix_ecs_deployment_failures_endpoint()
+    _fix_ecs_task_definition_by_family()
 
 
 if __name__ == "__main__":

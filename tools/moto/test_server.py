@@ -2,12 +2,21 @@
 
 import json
 import os
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
+import urllib.error
+import urllib.request
 from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import authorization  # noqa: E402
+import ecs_deployments  # noqa: E402
 import server  # noqa: E402
 from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: E402
 
@@ -276,6 +285,708 @@ class EcsRunTask(MockedAws):
         tasks = self.run_task(capacityProviderStrategy=strategy)
         self.assertEqual(len(tasks), 1)
         self.assertEqual(tasks[0]["launchType"], "FARGATE")
+
+
+class EcsDeployments(MockedAws):
+    """Fix 12: deployments in progress, completed, failed and rolled back, on a clock the test moves."""
+
+    def setUp(self):
+        super().setUp()
+        self.now = 1_800_000_000.0
+        for patcher in (mock.patch.object(ecs_deployments, "clock", lambda: self.now),
+                        mock.patch.dict(os.environ, {"MOTO_ECS_DEPLOYMENT_SECONDS": "2"})):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.addCleanup(ecs_deployments.clear_failure_rules)
+        self.ecs = client("ecs")
+
+    def later(self, seconds=2):
+        self.now += seconds
+
+    def service(self):
+        return self.ecs.describe_services(cluster="c", services=["s"])["services"][0]
+
+    def deployed(self, **settings):
+        """Service s on t:1, its first deployment completed."""
+        self.ecs_service(**settings)
+        self.later()
+        self.assertEqual(self.service()["deployments"][0]["rolloutState"], "COMPLETED")
+
+    def register(self, image):
+        return self.ecs.register_task_definition(
+            family="t", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": "app", "image": image, "essential": True}],
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def stopped_tasks(self):
+        arns = self.ecs.list_tasks(cluster="c", serviceName="s", desiredStatus="STOPPED")["taskArns"]
+        return self.ecs.describe_tasks(cluster="c", tasks=arns)["tasks"] if arns else []
+
+    def test_create_service_is_in_progress_then_completed(self):
+        created = self.ecs_service()
+        [deployment] = created["deployments"]
+        self.assertRegex(deployment["id"], r"^ecs-svc/\d+$")
+        self.assertEqual((deployment["status"], deployment["rolloutState"]), ("PRIMARY", "IN_PROGRESS"))
+        self.assertEqual((deployment["runningCount"], deployment["pendingCount"], deployment["failedTasks"]), (0, 1, 0))
+        self.assertEqual(deployment["taskDefinition"], created["taskDefinition"])
+        self.later(1)
+        self.assertEqual(self.service()["deployments"][0]["rolloutState"], "IN_PROGRESS")
+        self.later(1)
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual(deployment["rolloutState"], "COMPLETED")
+        self.assertEqual(deployment["rolloutStateReason"], f"ECS deployment {deployment['id']} completed.")
+        self.assertEqual((deployment["runningCount"], deployment["pendingCount"]), (1, 0))
+        self.assertEqual((service["runningCount"], service["pendingCount"], service["desiredCount"]), (1, 0, 1))
+        self.assertEqual(service["events"][0]["message"], "(service s) has reached a steady state.")
+        self.assertGreaterEqual(deployment["updatedAt"], deployment["createdAt"])
+
+    def test_new_task_definition_adds_a_primary_deployment_and_the_old_one_stays_active_until_it_completes(self):
+        self.deployed()
+        first = self.service()["deployments"][0]
+        second = self.register("nginx:2")
+        updated = self.ecs.update_service(cluster="c", service="s", taskDefinition="t:2")["service"]
+        self.assertEqual(updated["taskDefinition"], second)
+        new, old = updated["deployments"]
+        self.assertEqual((new["status"], new["rolloutState"], new["taskDefinition"]), ("PRIMARY", "IN_PROGRESS", second))
+        self.assertEqual((old["id"], old["status"], old["runningCount"]), (first["id"], "ACTIVE", 1))
+        self.assertEqual(self.service()["runningCount"], 1)
+        self.later()
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual((deployment["id"], deployment["rolloutState"]), (new["id"], "COMPLETED"))
+        self.assertEqual(service["runningCount"], service["desiredCount"])
+        messages = [e["message"] for e in service["events"]]
+        self.assertEqual(messages[0], "(service s) has reached a steady state.")
+        self.assertEqual(messages.count("(service s) has reached a steady state."), 2)
+
+    def test_force_new_deployment_with_the_same_task_definition(self):
+        self.deployed()
+        before = self.service()["deployments"][0]
+        updated = self.ecs.update_service(cluster="c", service="s", forceNewDeployment=True)["service"]
+        self.assertEqual(len(updated["deployments"]), 2)
+        self.assertNotEqual(updated["deployments"][0]["id"], before["id"])
+        self.assertEqual(updated["deployments"][0]["taskDefinition"], before["taskDefinition"])
+
+    def test_a_new_desired_count_only_changes_the_counts(self):
+        self.deployed()
+        before = self.service()["deployments"][0]
+        updated = self.ecs.update_service(cluster="c", service="s", desiredCount=3)["service"]
+        [deployment] = updated["deployments"]
+        self.assertEqual((deployment["id"], deployment["desiredCount"], deployment["runningCount"]), (before["id"], 3, 3))
+        self.assertEqual((updated["desiredCount"], updated["runningCount"]), (3, 3))
+
+    def test_failing_image_with_circuit_breaker_and_rollback(self):
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                   "maximumPercent": 200, "minimumHealthyPercent": 100}
+        self.deployed(deploymentConfiguration=breaker)
+        first = self.service()["taskDefinition"]
+        reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): nginx:broken: not found"
+        ecs_deployments.add_failure_rule({"imageContains": ":broken", "reason": reason})
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:broken"))
+        self.later()
+        service = self.service()
+        rollback, failed = service["deployments"][:2]
+        self.assertEqual((failed["status"], failed["rolloutState"]), ("ACTIVE", "FAILED"))
+        self.assertEqual(failed["rolloutStateReason"], "ECS deployment circuit breaker: tasks failed to start.")
+        self.assertEqual(failed["failedTasks"], 3)
+        self.assertEqual((rollback["status"], rollback["rolloutState"], rollback["taskDefinition"]),
+                         ("PRIMARY", "IN_PROGRESS", first))
+        self.assertEqual(service["taskDefinition"], first)
+        messages = [e["message"] for e in service["events"]]
+        self.assertIn(f"(service s) (deployment {failed['id']}) deployment failed: tasks failed to start.", messages)
+        stopped = self.stopped_tasks()
+        self.assertEqual(len(stopped), 3)
+        self.assertEqual({t["stoppedReason"] for t in stopped}, {reason})
+        self.assertEqual({t["lastStatus"] for t in stopped}, {"STOPPED"})
+        self.assertEqual(self.ecs.list_tasks(cluster="c", serviceName="s")["taskArns"], [])  # none RUNNING
+        self.later()
+        service = self.service()
+        [deployment] = service["deployments"]
+        self.assertEqual((deployment["rolloutState"], deployment["taskDefinition"]), ("COMPLETED", first))
+        self.assertEqual(service["taskDefinition"], first)
+        self.assertEqual(service["runningCount"], 1)
+
+    def test_failing_family_with_circuit_breaker_without_rollback_stays_failed(self):
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": False},
+                   "maximumPercent": 200, "minimumHealthyPercent": 100}
+        self.deployed(deploymentConfiguration=breaker)
+        ecs_deployments.add_failure_rule({"family": "t", "reason": "Essential container in task exited"})
+        second = self.register("nginx:2")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=second)
+        self.later(10)
+        service = self.service()
+        failed, old = service["deployments"]
+        self.assertEqual((failed["status"], failed["rolloutState"], failed["taskDefinition"]),
+                         ("PRIMARY", "FAILED", second))
+        self.assertEqual((old["status"], old["runningCount"]), ("ACTIVE", 1))
+        self.assertEqual(service["taskDefinition"], second)
+        self.assertEqual(service["runningCount"], 1)
+        self.assertGreater(failed["failedTasks"], 0)
+
+    def test_failing_deployment_without_circuit_breaker_stays_in_progress(self):
+        self.deployed()
+        ecs_deployments.add_failure_rule({"imageContains": "broken", "reason": "CannotPullContainerError: not found"})
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:broken"))
+        self.later(5)
+        deployment = self.service()["deployments"][0]
+        self.assertEqual(deployment["rolloutState"], "IN_PROGRESS")
+        self.assertEqual(deployment["failedTasks"], 2)  # one task per 2 s attempt
+        self.assertEqual(len(self.stopped_tasks()), 2)
+
+    def alarmed_service(self, rollback):
+        cloudwatch = client("cloudwatch")
+        cloudwatch.put_metric_alarm(AlarmName="5xx", MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        configuration = {"deploymentCircuitBreaker": {"enable": False, "rollback": False},
+                         "maximumPercent": 200, "minimumHealthyPercent": 100,
+                         "alarms": {"alarmNames": ["5xx"], "enable": True, "rollback": rollback}}
+        self.deployed(deploymentConfiguration=configuration)
+        return cloudwatch
+
+    def test_alarms_round_trip(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        self.assertEqual(self.service()["deploymentConfiguration"]["alarms"],
+                         {"alarmNames": ["5xx"], "enable": True, "rollback": True})
+        self.assertEqual(cloudwatch.describe_alarms()["MetricAlarms"][0]["StateValue"], "OK")
+
+    def test_an_alarm_during_the_deployment_fails_it_and_rolls_back(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        first = self.service()["taskDefinition"]
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later(1)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        rollback, failed = self.service()["deployments"][:2]
+        self.assertEqual(failed["rolloutState"], "FAILED")
+        self.assertEqual(failed["rolloutStateReason"], "ECS deployment detected triggered alarm(s): 5xx.")
+        self.assertEqual((rollback["status"], rollback["taskDefinition"]), ("PRIMARY", first))
+        self.later()
+        service = self.service()
+        self.assertEqual([d["rolloutState"] for d in service["deployments"]], ["COMPLETED"])
+        self.assertEqual(service["taskDefinition"], first)
+
+    def test_an_alarm_without_rollback_leaves_the_deployment_failed(self):
+        cloudwatch = self.alarmed_service(rollback=False)
+        second = self.register("nginx:2")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=second)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.later()
+        service = self.service()
+        self.assertEqual([(d["status"], d["rolloutState"]) for d in service["deployments"]],
+                         [("PRIMARY", "FAILED"), ("ACTIVE", "COMPLETED")])
+        self.assertEqual(service["taskDefinition"], second)
+
+    def test_an_alarm_already_in_alarm_when_the_deployment_starts_is_ignored(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later()
+        self.assertEqual([d["rolloutState"] for d in self.service()["deployments"]], ["COMPLETED"])
+
+    def test_an_alarm_in_alarm_when_the_service_is_created_is_ignored(self):
+        cloudwatch = client("cloudwatch")
+        cloudwatch.put_metric_alarm(AlarmName="5xx", MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.deployed(deploymentConfiguration={"alarms": {"alarmNames": ["5xx"], "enable": True, "rollback": True}})
+
+    def test_an_alarm_after_the_deployment_completed_changes_nothing(self):
+        cloudwatch = self.alarmed_service(rollback=True)
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("nginx:2"))
+        self.later(3)
+        cloudwatch.set_alarm_state(AlarmName="5xx", StateValue="ALARM", StateReason="errors")
+        self.assertEqual([d["rolloutState"] for d in self.service()["deployments"]], ["COMPLETED"])
+
+    def test_moto_ecs_service_running_still_sets_the_running_count(self):
+        with mock.patch.dict(os.environ, {"MOTO_ECS_SERVICE_RUNNING": "2"}):
+            self.ecs_service()
+            self.assertEqual(self.service()["runningCount"], 2)
+            self.later()
+            service = self.service()
+        self.assertEqual(service["runningCount"], 2)
+        self.assertEqual(service["deployments"][0]["rolloutState"], "COMPLETED")
+
+
+class EcsTaskDefinitionByFamily(MockedAws):
+    def test_family_means_the_latest_active_revision(self):
+        ecs = client("ecs")
+        for image in ("nginx:1", "nginx:2"):
+            ecs.register_task_definition(family="t", containerDefinitions=[{"name": "a", "image": image, "memory": 64}])
+        ecs.deregister_task_definition(taskDefinition="t:2")
+        self.assertEqual(ecs.describe_task_definition(taskDefinition="t")["taskDefinition"]["revision"], 1)
+        inactive = ecs.describe_task_definition(taskDefinition="t:2")["taskDefinition"]
+        self.assertEqual((inactive["revision"], inactive["status"]), (2, "INACTIVE"))
+        ecs.deregister_task_definition(taskDefinition="t:1")
+        with self.assertRaises(ClientError):
+            ecs.describe_task_definition(taskDefinition="t")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A real server process, for what needs moto's HTTP layer (IAM enforcement with real credentials).
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """tools/moto/server.py on a free loopback port; stop() ends it by its pid."""
+
+    def __init__(self, **env):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()
+        server_env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false", **env}
+        for key in [k for k in server_env if k.startswith("AWS_ENDPOINT_URL")]:
+            del server_env[key]
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(os.path.dirname(__file__), "server.py"), "-H", "127.0.0.1", "-p", str(self.port)],
+            env=server_env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the moto server did not start")
+                time.sleep(0.1)
+
+    def post(self, path, body, content_type="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.endpoint}{path}", data=data, method="POST",
+                                         headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    def client(self, service, credentials=None, account=None):
+        keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        if credentials:
+            keys = {"aws_access_key_id": credentials["AccessKeyId"], "aws_secret_access_key": credentials["SecretAccessKey"],
+                    "aws_session_token": credentials["SessionToken"]}
+        made = boto3.client(service, region_name=REGION, endpoint_url=self.endpoint, **keys)
+        if account:  # moto's own header: set-up calls made straight into another account
+            made.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.add_header(
+                "x-moto-account-id", account))
+        return made
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+ACCOUNT = "123456789012"
+ARN = f"arn:aws:{{}}:{REGION}:{ACCOUNT}:{{}}"
+TRUST_ANYONE = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+TASK_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def allow(actions, resources, condition=None, effect="Allow"):
+    statement = {"Effect": effect, "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+# The least-privilege policy of a release role: one service, one repository, one parameter path, one listener rule,
+# one log group, one secret, one alarm, and the two roles of that service.
+RELEASE_POLICY = [
+    allow(["ecs:UpdateService", "ecs:DescribeServices"], ARN.format("ecs", "service/c/a")),
+    allow("ecs:RegisterTaskDefinition", "*"),
+    allow("iam:PassRole", [f"arn:aws:iam::{ACCOUNT}:role/a-task", f"arn:aws:iam::{ACCOUNT}:role/a-execution"],
+          {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}),
+    allow(["ecr:DescribeImages", "ecr:BatchGetImage"], ARN.format("ecr", "repository/web")),
+    allow(["ssm:GetParameter", "ssm:PutParameter"], ARN.format("ssm", "parameter/a/*")),
+    allow("elasticloadbalancing:ModifyRule", ARN.format("elasticloadbalancing", "listener-rule/app/lb/*")),
+    allow("elasticloadbalancing:DescribeRules", "*"),
+    allow("logs:FilterLogEvents", ARN.format("logs", "log-group:/ecs/a:*")),
+    allow("secretsmanager:GetSecretValue", ARN.format("secretsmanager", "secret:a/db-*")),
+    allow("cloudwatch:SetAlarmState", ARN.format("cloudwatch", "alarm:a-*")),
+    allow("ecs:*", ARN.format("ecs", "service/c/denied")),
+    allow("ecs:UpdateService", ARN.format("ecs", "service/c/denied"), effect="Deny"),
+]
+
+
+class IamResourceEnforcement(unittest.TestCase):
+    """Fixes 10 and 11, through a server started with INITIAL_NO_AUTH_ACTION_COUNT and sts:AssumeRole credentials."""
+
+    @classmethod
+    def setUpClass(cls):
+        # Everything before /moto-api/reset-auth is set-up, made without enforcement (as the first n requests are).
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            cls.set_up_resources()
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    @classmethod
+    def set_up_resources(cls):
+        server = cls.server
+        iam = server.client("iam")
+        for role in ("a-task", "a-execution", "other"):
+            iam.create_role(RoleName=role, AssumeRolePolicyDocument=TASK_TRUST)
+        role = iam.create_role(RoleName="release", AssumeRolePolicyDocument=TRUST_ANYONE)["Role"]["Arn"]
+        document = {"Version": "2012-10-17", "Statement": RELEASE_POLICY[:-2]}
+        iam.put_role_policy(RoleName="release", PolicyName="release", PolicyDocument=json.dumps(document))
+        # A second policy: an explicit Deny wins over an Allow of the same service.
+        extra = {"Version": "2012-10-17", "Statement": RELEASE_POLICY[-2:]}
+        arn = iam.create_policy(PolicyName="extra", PolicyDocument=json.dumps(extra))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="release", PolicyArn=arn)
+
+        ecs = server.client("ecs")
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}])
+        for name in ("a", "b", "denied"):
+            ecs.create_service(cluster="c", serviceName=name, taskDefinition="t", desiredCount=1)
+        ecr = server.client("ecr")
+        for name in ("web", "api"):
+            ecr.create_repository(repositoryName=name)
+        ssm = server.client("ssm")
+        for name in ("/a/image-tag", "/b/image-tag"):
+            ssm.put_parameter(Name=name, Value="1", Type="String")
+        logs = server.client("logs")
+        for name in ("/ecs/a", "/ecs/b"):
+            logs.create_log_group(logGroupName=name)
+        secrets = server.client("secretsmanager")
+        for name in ("a/db", "b/db"):
+            secrets.create_secret(Name=name, SecretString="s")
+        cloudwatch = server.client("cloudwatch")
+        for name in ("a-5xx", "b-5xx"):
+            cloudwatch.put_metric_alarm(AlarmName=name, MetricName="m", Namespace="n", Statistic="Sum", Period=60,
+                                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        cls.rules = cls.set_up_listener_rules()
+        credentials = server.client("sts").assume_role(RoleArn=role, RoleSessionName="release")["Credentials"]
+        server.post("/moto-api/reset-auth", b"0", "text/plain")
+        cls.credentials = credentials
+
+    @classmethod
+    def set_up_listener_rules(cls):
+        ec2 = cls.server.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
+                   for i, z in ((1, "a"), (2, "b"))]
+        elb = cls.server.client("elbv2")
+        lb = elb.create_load_balancer(Name="lb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+        group = elb.create_target_group(Name="tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+        forward = [{"Type": "forward", "TargetGroupArn": group}]
+        listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forward)
+        listener_arn = listener["Listeners"][0]["ListenerArn"]
+        rules = []
+        for priority, host in ((1, "a.example.com"), (2, "b.example.com")):
+            rule = elb.create_rule(ListenerArn=listener_arn, Priority=priority, Actions=forward,
+                                   Conditions=[{"Field": "host-header", "Values": [host]}])
+            rules.append(rule["Rules"][0]["RuleArn"])
+        # A second load balancer, outside the policy's listener-rule/app/lb/* pattern.
+        other = elb.create_load_balancer(Name="other", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+        other_listener = elb.create_listener(LoadBalancerArn=other, Protocol="HTTP", Port=80, DefaultActions=forward)
+        rule = elb.create_rule(ListenerArn=other_listener["Listeners"][0]["ListenerArn"], Priority=1, Actions=forward,
+                               Conditions=[{"Field": "host-header", "Values": ["c.example.com"]}])
+        rules.append(rule["Rules"][0]["RuleArn"])
+        return rules
+
+    def client(self, service):
+        return self.server.client(service, self.credentials)
+
+    def assertDenied(self, call, resource, code="AccessDeniedException"):
+        with self.assertRaises(ClientError) as caught:
+            call()
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], code)
+        self.assertIn(f"on resource: {resource}", error["Message"])
+        return error["Message"]
+
+    def test_update_service_on_the_one_allowed_service_only(self):
+        ecs = self.client("ecs")
+        updated = ecs.update_service(cluster="c", service="a", desiredCount=2)["service"]
+        self.assertEqual(updated["desiredCount"], 2)
+        self.assertDenied(lambda: ecs.update_service(cluster="c", service="b", desiredCount=2),
+                          ARN.format("ecs", "service/c/b"))
+        # The cluster given by ARN names the same service resource.
+        ecs.update_service(cluster=ARN.format("ecs", "cluster/c"), service="a", desiredCount=1)
+
+    def test_explicit_deny_wins_over_an_allow(self):
+        message = self.assertDenied(lambda: self.client("ecs").update_service(cluster="c", service="denied", desiredCount=2),
+                                    ARN.format("ecs", "service/c/denied"))
+        self.assertIn("explicit deny", message)
+
+    def test_ecr_repository(self):
+        ecr = self.client("ecr")
+        self.assertEqual(ecr.describe_images(repositoryName="web")["imageDetails"], [])
+        self.assertDenied(lambda: ecr.describe_images(repositoryName="api"), ARN.format("ecr", "repository/api"))
+
+    def test_ssm_parameter(self):
+        ssm = self.client("ssm")
+        self.assertEqual(ssm.get_parameter(Name="/a/image-tag")["Parameter"]["Value"], "1")
+        ssm.put_parameter(Name="/a/image-tag", Value="2", Type="String", Overwrite=True)
+        self.assertDenied(lambda: ssm.get_parameter(Name="/b/image-tag"), ARN.format("ssm", "parameter/b/image-tag"))
+
+    def test_listener_rule(self):
+        elb = self.client("elbv2")
+        condition = [{"Field": "host-header", "Values": ["a2.example.com"]}]
+        elb.modify_rule(RuleArn=self.rules[0], Conditions=condition)
+        self.assertDenied(lambda: elb.modify_rule(RuleArn=self.rules[2], Conditions=condition), self.rules[2],
+                          code="AccessDenied")
+
+    def test_log_group(self):
+        logs = self.client("logs")
+        self.assertEqual(logs.filter_log_events(logGroupName="/ecs/a")["events"], [])
+        self.assertDenied(lambda: logs.filter_log_events(logGroupName="/ecs/b"),
+                          ARN.format("logs", "log-group:/ecs/b:log-stream:"))
+
+    def test_secret(self):
+        secrets = self.client("secretsmanager")
+        self.assertEqual(secrets.get_secret_value(SecretId="a/db")["SecretString"], "s")
+        message = self.assertDenied(lambda: secrets.get_secret_value(SecretId="b/db"), ARN.format("secretsmanager", "secret:b/db-"))
+        self.assertIn("secretsmanager:GetSecretValue", message)
+
+    def test_alarm_under_the_cloudwatch_prefix(self):
+        cloudwatch = self.client("cloudwatch")
+        cloudwatch.set_alarm_state(AlarmName="a-5xx", StateValue="OK", StateReason="test")
+        self.assertDenied(lambda: cloudwatch.set_alarm_state(AlarmName="b-5xx", StateValue="OK", StateReason="test"),
+                          ARN.format("cloudwatch", "alarm:b-5xx"), code="AccessDenied")
+
+    def test_pass_role_for_the_service_roles_only(self):
+        ecs = self.client("ecs")
+        role = f"arn:aws:iam::{ACCOUNT}:role/{{}}"
+        definition = {"family": "a", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 64}]}
+        ecs.register_task_definition(**definition, taskRoleArn=role.format("a-task"),
+                                     executionRoleArn=role.format("a-execution"))
+        message = self.assertDenied(
+            lambda: ecs.register_task_definition(**definition, taskRoleArn=role.format("other"),
+                                                 executionRoleArn=role.format("a-execution")),
+            role.format("other"))
+        self.assertIn("iam:PassRole", message)
+
+    def test_scoped_policy_is_denied_when_evaluated_against_star(self):
+        # What moto 5.2 evaluated: the same policy against resource "*" (and ecs:cluster unknown) denies.
+        scoped = policy(RELEASE_POLICY[0])
+        self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", "*"), PermissionResult.NEUTRAL)
+        self.assertEqual(scoped.is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/a")),
+                         PermissionResult.PERMITTED)
+
+
+class FakeRequest:
+    """The part of a moto response object the authorizer reads."""
+
+    def __init__(self, service_name, params):
+        self.service_name, self.current_account, self.region, self.partition = service_name, ACCOUNT, REGION, "aws"
+        self.params = params
+
+    def _get_param(self, name):
+        return self.params.get(name)
+
+
+class IamResourceArns(MockedAws):
+    """Fix 10: the resources and condition keys AWS evaluates, per action (authorization.request_checks)."""
+
+    def checks(self, service_name, action, **params):
+        return authorization.request_checks(FakeRequest(service_name, params), action)
+
+    def resources(self, service_name, action, **params):
+        return [resource for _, resource, _ in self.checks(service_name, action, **params)]
+
+    def test_ecs(self):
+        client("ecs").register_task_definition(family="t", containerDefinitions=[{"name": "a", "image": "x", "memory": 8}])
+        cluster = ARN.format("ecs", "cluster/c")
+        self.assertEqual(self.checks("ecs", "DescribeServices", cluster=cluster, services=["a", ARN.format("ecs", "service/c/b")]),
+                         [("ecs:DescribeServices", ARN.format("ecs", "service/c/a"), {"ecs:cluster": cluster}),
+                          ("ecs:DescribeServices", ARN.format("ecs", "service/c/b"), {"ecs:cluster": cluster})])
+        self.assertEqual(self.resources("ecs", "DeleteService", service="a"), [ARN.format("ecs", "service/default/a")])
+        [(_, resource, context)] = self.checks("ecs", "CreateService", cluster="c", serviceName="a", taskDefinition="t",
+                                               enableExecuteCommand=True)
+        self.assertEqual(resource, ARN.format("ecs", "service/c/a"))
+        self.assertEqual(context, {"ecs:cluster": cluster, "ecs:task-definition": ARN.format("ecs", "task-definition/t:1"),
+                                   "ecs:enable-execute-command": "true"})
+        for action in ("RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition", "ListTaskDefinitions"):
+            self.assertEqual(self.resources("ecs", action, taskDefinition="t:1"), ["*"])
+        self.assertEqual(self.checks("ecs", "RunTask", cluster="c", taskDefinition="t"),
+                         [("ecs:RunTask", ARN.format("ecs", "task-definition/t:1"), {"ecs:cluster": cluster})])
+        task = ARN.format("ecs", "task/c/0123")
+        self.assertEqual(self.resources("ecs", "StopTask", cluster="c", task="0123"), [task])
+        self.assertEqual(self.resources("ecs", "DescribeTasks", cluster="c", tasks=[task]), [task])
+        self.assertEqual(self.checks("ecs", "ListTasks", cluster="c"), [("ecs:ListTasks", "*", {"ecs:cluster": cluster})])
+        self.assertEqual(self.resources("ecs", "ListTasks", cluster="c", containerInstance="i-1"),
+                         [ARN.format("ecs", "container-instance/c/i-1")])
+        self.assertEqual(self.checks("ecs", "ListServices", cluster="c"), [("ecs:ListServices", "*", {"ecs:cluster": cluster})])
+        context = {"ecs:cluster": cluster, "ecs:task": task, "ecs:container-name": "app"}
+        self.assertEqual(self.checks("ecs", "ExecuteCommand", cluster="c", task="0123", container="app"),
+                         [("ecs:ExecuteCommand", cluster, context), ("ecs:ExecuteCommand", task, context)])
+        self.assertEqual(self.resources("ecs", "TagResource", resourceArn=task), [task])
+        self.assertEqual(self.resources("ecs", "ListTagsForResource", resourceArn=task), [task])
+
+    def test_pass_role(self):
+        role = f"arn:aws:iam::{ACCOUNT}:role/r"
+        checks = self.checks("ecs", "RunTask", cluster="c", taskDefinition="t:1",
+                             overrides={"taskRoleArn": role, "executionRoleArn": role + "2"})
+        self.assertEqual(checks[1:], [("iam:PassRole", role + "2", {"iam:PassedToService": "ecs-tasks.amazonaws.com"}),
+                                      ("iam:PassRole", role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"})])
+        checks = self.checks("ecs", "UpdateService", service="a", role=role)
+        self.assertEqual(checks[1:], [("iam:PassRole", role, {"iam:PassedToService": "ecs.amazonaws.com"})])
+
+    def test_ecr(self):
+        self.assertEqual(self.resources("ecr", "GetAuthorizationToken"), ["*"])
+        for action in ("DescribeImages", "ListImages", "BatchGetImage", "PutImage", "InitiateLayerUpload", "UploadLayerPart",
+                       "CompleteLayerUpload", "BatchCheckLayerAvailability", "GetDownloadUrlForLayer"):
+            self.assertEqual(self.resources("ecr", action, repositoryName="web"), [ARN.format("ecr", "repository/web")])
+        self.assertEqual(self.resources("ecr", "DescribeRepositories", repositoryNames=["web"], registryId="111111111111"),
+                         [f"arn:aws:ecr:{REGION}:111111111111:repository/web"])
+
+    def test_ssm(self):
+        parameter = ARN.format("ssm", "parameter/app/dev/tag")
+        self.assertEqual(self.resources("ssm", "GetParameter", Name="/app/dev/tag:3"), [parameter])
+        self.assertEqual(self.resources("ssm", "GetParameter", Name=parameter + ":label"), [parameter])
+        self.assertEqual(self.resources("ssm", "GetParameters", Names=["/app/dev/tag", "plain"]),
+                         [parameter, ARN.format("ssm", "parameter/plain")])
+        self.assertEqual(self.checks("ssm", "PutParameter", Name="/app/dev/tag", Overwrite=True),
+                         [("ssm:PutParameter", parameter, {"ssm:Overwrite": "true"})])
+        self.assertEqual(self.resources("ssm", "GetParametersByPath", Path="/app/dev"), [ARN.format("ssm", "parameter/app/dev")])
+        for action in ("GetParameterHistory", "DeleteParameter", "LabelParameterVersion"):
+            self.assertEqual(self.resources("ssm", action, Name="/app/dev/tag"), [parameter])
+
+    def test_elbv2_autoscaling_logs_cloudwatch(self):
+        rule = ARN.format("elasticloadbalancing", "listener-rule/app/lb/1/2/3")
+        self.assertEqual(self.resources("elbv2", "ModifyRule", RuleArn=rule), [rule])
+        self.assertEqual(self.resources("elbv2", "AddTags", ResourceArns=[rule]), [rule])
+        self.assertEqual(self.resources("elbv2", "DescribeRules", ListenerArn=rule), ["*"])
+        self.assertEqual(self.checks("elbv2", "ModifyListener", ListenerArn=rule)[0][0], "elasticloadbalancing:ModifyListener")
+        self.ecs_service()
+        target = client("application-autoscaling").register_scalable_target(
+            ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=1, MaxCapacity=2)["ScalableTargetARN"]
+        for action in ("RegisterScalableTarget", "DeregisterScalableTarget"):
+            self.assertEqual(self.resources("application-autoscaling", action, ServiceNamespace="ecs", ResourceId="service/c/s",
+                                            ScalableDimension="ecs:service:DesiredCount"), [target])
+        self.assertEqual(self.resources("application-autoscaling", "RegisterScalableTarget", ServiceNamespace="ecs",
+                                        ResourceId="service/c/new", ScalableDimension="ecs:service:DesiredCount"), ["*"])
+        self.assertEqual(self.resources("application-autoscaling", "DescribeScalableTargets"), ["*"])
+        group = ARN.format("logs", "log-group:/ecs/web:log-stream:")
+        self.assertEqual(self.resources("logs", "GetLogEvents", logGroupName="/ecs/web", logStreamName="app/1"), [group + "app/1"])
+        self.assertEqual(self.resources("logs", "FilterLogEvents", logGroupName="/ecs/web"), [group])
+        self.assertEqual(self.resources("logs", "DescribeLogStreams", logGroupIdentifier=ARN.format("logs", "log-group:/ecs/web:*")),
+                         [group])
+        self.assertEqual(self.resources("logs", "StartQuery", logGroupNames=["/ecs/web"]), [group])
+        self.assertEqual(self.checks("cloudwatch", "SetAlarmState", AlarmName="a"),
+                         [("cloudwatch:SetAlarmState", ARN.format("cloudwatch", "alarm:a"), {})])
+        self.assertEqual(self.resources("cloudwatch", "DescribeAlarms", AlarmNames=["a"]), [ARN.format("cloudwatch", "alarm:a")])
+        self.assertEqual(self.resources("cloudwatch", "DescribeAlarms"), ["*"])
+        self.assertEqual(self.resources("cloudwatch", "GetMetricData"), ["*"])
+
+    def test_secrets_manager_by_name_or_arn(self):
+        arn = client("secretsmanager").create_secret(Name="app/db", SecretString="s")["ARN"]
+        for action in ("GetSecretValue", "PutSecretValue", "DescribeSecret", "RotateSecret"):
+            for secret_id in ("app/db", arn):
+                self.assertEqual(self.checks("secretsmanager", action, SecretId=secret_id),
+                                 [(f"secretsmanager:{action}", arn, {"secretsmanager:SecretId": arn})])
+
+    def test_iam_wildcards(self):
+        self.assertTrue(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/a"))
+        self.assertFalse(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/ab"))
+        self.assertFalse(authorization.iam_glob_matches("service/c.a", "service/cxa"))
+        self.assertTrue(authorization.check_element_matches({"Action": "ECS:updateservice"}, "Action", "ecs:UpdateService"))
+        self.assertFalse(authorization.check_element_matches({"Resource": "Service/c/a"}, "Resource", "service/c/a"))
+        statement = {"Effect": "Allow", "Action": "ecs:*", "NotResource": ARN.format("ecs", "service/c/prod")}
+        self.assertEqual(policy(statement).is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/prod")),
+                         PermissionResult.NEUTRAL)
+        self.assertEqual(policy(statement).is_action_permitted("ecs:UpdateService", ARN.format("ecs", "service/c/dev")),
+                         PermissionResult.PERMITTED)
+
+
+class IamResourceEnforcementInAnotherAccount(unittest.TestCase):
+    """Assumed-role credentials select the role's account (not the access key id), and ARNs carry that account."""
+
+    def test_resources_of_the_assumed_roles_account(self):
+        other = "210987654321"
+        server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        self.addCleanup(server.stop)
+        iam = server.client("iam", account=other)
+        trust = TRUST_ANYONE.replace(ACCOUNT, other)
+        role = iam.create_role(RoleName="release", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        document = {"Version": "2012-10-17", "Statement": [
+            allow("ecs:UpdateService", f"arn:aws:ecs:{REGION}:{other}:service/c/a")]}
+        iam.put_role_policy(RoleName="release", PolicyName="release", PolicyDocument=json.dumps(document))
+        ecs = server.client("ecs", account=other)
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}])
+        ecs.create_service(cluster="c", serviceName="a", taskDefinition="t", desiredCount=1)
+        credentials = server.client("sts").assume_role(RoleArn=role, RoleSessionName="release")["Credentials"]
+        server.post("/moto-api/reset-auth", b"0", "text/plain")
+        updated = server.client("ecs", credentials).update_service(cluster="c", service="a", desiredCount=3)["service"]
+        self.assertEqual(updated["serviceArn"], f"arn:aws:ecs:{REGION}:{other}:service/c/a")
+
+
+class EcsDeploymentFailuresEndpoint(unittest.TestCase):
+    """Fix 13 through the server: the control endpoint, and a failing deployment seen over HTTP."""
+
+    def setUp(self):
+        self.server = MotoServer(MOTO_ECS_DEPLOYMENT_SECONDS="0.5")
+        self.addCleanup(self.server.stop)
+        self.ecs = self.server.client("ecs")
+
+    def failures(self, method="GET"):
+        request = urllib.request.Request(f"{self.server.endpoint}{server.ECS_DEPLOYMENT_FAILURES_PATH}", method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())["failures"]
+
+    def wait_for(self, predicate, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            service = self.ecs.describe_services(cluster="c", services=["s"])["services"][0]
+            if predicate(service):
+                return service
+            if time.monotonic() > deadline:
+                self.fail(f"the service did not get there: {service['deployments']}")
+            time.sleep(0.1)
+
+    def register(self, image):
+        return self.ecs.register_task_definition(
+            family="web", containerDefinitions=[{"name": "app", "image": image, "memory": 64}]
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def test_declare_list_and_clear_failures(self):
+        reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): web:broken: not found"
+        added = json.loads(self.server.post(server.ECS_DEPLOYMENT_FAILURES_PATH, {"imageContains": ":broken", "reason": reason}))
+        self.assertEqual(added["added"], {"imageContains": ":broken", "reason": reason})
+        self.assertEqual(self.failures(), [{"imageContains": ":broken", "reason": reason}])
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            self.server.post(server.ECS_DEPLOYMENT_FAILURES_PATH, {"reason": "no family nor image"})
+        self.assertEqual(caught.exception.code, 400)
+
+        self.ecs.create_cluster(clusterName="c")
+        good = self.register("web:1")
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+        self.ecs.create_service(cluster="c", serviceName="s", taskDefinition=good, desiredCount=2,
+                                deploymentConfiguration=breaker)
+        self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED")
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("web:broken"))
+        service = self.wait_for(lambda s: len(s["deployments"]) == 1 and s["taskDefinition"] == good
+                                and s["deployments"][0]["rolloutState"] == "COMPLETED")
+        self.assertEqual(service["runningCount"], 2)
+        self.assertTrue(any("deployment failed: tasks failed to start." in e["message"] for e in service["events"]))
+        stopped = self.ecs.list_tasks(cluster="c", serviceName="s", desiredStatus="STOPPED")["taskArns"]
+        tasks = self.ecs.describe_tasks(cluster="c", tasks=stopped)["tasks"]
+        self.assertEqual(len(tasks), 3)
+        self.assertEqual({t["stoppedReason"] for t in tasks}, {reason})
+
+        self.assertEqual(self.failures("DELETE"), [])
+        self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("web:broken"))
+        self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s["taskDefinition"] != good)
 
 
 if __name__ == "__main__":
