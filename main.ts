@@ -15,7 +15,7 @@ new BootstrapStack(app, "bootstrap", {
   localStatePath: path.relative(bootstrapStackDir, path.join(__dirname, "terraform.bootstrap.tfstate")),
 });
 for (const workspace of workspaces) {
-  new WorkspaceStack(app, workspace.name, { project, workspace });
+  new WorkspaceStack(app, workspace.name, { project, workspace, workspaces });
 }
 
 app.synth();

@@ -91,6 +91,16 @@ const dev: WorkspaceInput = {
     engineVersion: "16",
     instanceClass: "db.t4g.micro",
   },
+  // prod's releases copy the exact digest dev ran, so prod's account may pull from dev's repositories.
+  registry: {
+    pullAccountIds: ["333333333333"],
+  },
+  ci: {
+    repository: "acme/platform",
+    applicationRepositories: ["acme/backend"],
+    plan: { pullRequests: true, refs: ["refs/heads/main"] },
+    release: { environments: ["dev"], refs: ["refs/tags/v*"] },
+  },
 };
 
 export default dev;

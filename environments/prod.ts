@@ -90,6 +90,13 @@ const prod: WorkspaceInput = {
     allocatedStorageGb: 50,
     maxAllocatedStorageGb: 500,
   },
+  ci: {
+    repository: "acme/platform",
+    applicationRepositories: ["acme/backend"],
+    plan: { pullRequests: true, refs: ["refs/heads/main"] },
+    // Production releases only from the protected "prod" GitHub environment (required reviewers), never from a ref.
+    release: { environments: ["prod"], promoteFrom: ["dev"] },
+  },
 };
 
 export default prod;

@@ -19,9 +19,42 @@ export function secretName(project: string, workspace: string, secret: string): 
   return `${project}/${workspace}/${secret}`;
 }
 
-/** SSM parameter holding a service's deployed image tag. */
+/** SSM parameter holding the tag of the image a service runs (for people, and for services that read it). */
 export function imageTagParameter(project: string, workspace: string, service: string): string {
   return parameterPath(project, workspace, service, "IMAGE_TAG");
+}
+
+/**
+ * SSM parameter holding the exact image a service runs: `<repository>@sha256:<digest>` once released, the
+ * repository and initial tag before. The stack reads it for every task definition; a release writes it.
+ */
+export function imageParameter(project: string, workspace: string, service: string): string {
+  return parameterPath(project, workspace, service, "IMAGE");
+}
+
+/** DynamoDB table of every release and rollback of a workspace's services. */
+export function releasesTableName(namePrefix: string): string {
+  return `${namePrefix}-releases`;
+}
+
+/** The role in the master account that can read, write and lock one workspace's state. */
+export function stateRoleName(project: string, workspace: string): string {
+  return `${project}-tfstate-${workspace}`;
+}
+
+/** The role in the master account that can only read one workspace's state (pull-request plans, drift checks). */
+export function stateReadRoleName(project: string, workspace: string): string {
+  return `${project}-tfstate-${workspace}-read`;
+}
+
+/** CI role of a workspace that plans: read-only in the account, read-only on its state. */
+export function planRoleName(namePrefix: string): string {
+  return `${namePrefix}-ci-plan`;
+}
+
+/** CI role of a workspace that releases images to its services, and nothing else. */
+export function releaseRoleName(namePrefix: string): string {
+  return `${namePrefix}-ci-release`;
 }
 
 export function clusterName(namePrefix: string): string {
@@ -49,6 +82,11 @@ export function migrationFamily(namePrefix: string, service: string): string {
 /** Task definition family of the maintenance (database client) task. */
 export function maintenanceFamily(namePrefix: string): string {
   return `${namePrefix}-maintenance`;
+}
+
+/** ARN of an ECR repository. */
+export function repositoryArn(region: string, accountId: string, repository: string): string {
+  return `arn:aws:ecr:${region}:${accountId}:repository/${repository}`;
 }
 
 /** ECR repository of a service: `<project>/<workspace>/<service>`. */

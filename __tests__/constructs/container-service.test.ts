@@ -72,7 +72,7 @@ function baseProps(overrides: Partial<ContainerServiceProps> = {}): ContainerSer
     subnetIds: ["subnet-aaaa", "subnet-bbbb"],
     repositoryUrl: "222222222222.dkr.ecr.us-east-1.amazonaws.com/acme/test/web",
     repositoryArn: "arn:aws:ecr:us-east-1:222222222222:repository/acme/test/web",
-    imageTagParameterName: "/acme/test/web/IMAGE_TAG",
+    imageParameterName: "/acme/test/web/IMAGE",
     secrets: {},
     kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/0f0e0d0c-0b0a-0908-0706-050403020100",
     execEnabled: false,
@@ -325,7 +325,10 @@ describe("ContainerService ECS service", () => {
       deployment_maximum_percent: api.deployment.maximumPercent,
     });
     const json = synthService({
-      service: serviceConfig("web", { secrets: {}, deployment: { minimumHealthyPercent: 50, maximumPercent: 150 } }),
+      service: serviceConfig("web", {
+        secrets: {},
+        deployment: { minimumHealthyPercent: 50, maximumPercent: 150, rolloutTimeoutMinutes: 20, strategy: "rolling" },
+      }),
     });
     expect(json).toHaveResourceWithProperties(EcsService, {
       deployment_minimum_healthy_percent: 50,

@@ -43,7 +43,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments, WorkspaceConfig } from "../../src/config";
-import { clusterName, imageTagParameter, migrationFamily, serviceName } from "../../src/naming";
+import { clusterName, imageParameter, migrationFamily, serviceName } from "../../src/naming";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { RunResult } from "../../scripts/lib/process";
@@ -179,6 +179,11 @@ async function createNetwork(ec2: EC2Client, cidrPrefix: string, groupName: stri
   return { subnets, securityGroup: GroupId! };
 }
 
+/** The image the test's task definitions run, as a release pins it (and the stack's IMAGE parameter holds it). */
+function imageOf(ws: WorkspaceConfig): string {
+  return `${ws.accountId}.dkr.ecr.${region}.amazonaws.com/${project.project}/${ws.name}/api@sha256:${"1".repeat(64)}`;
+}
+
 /** The cluster, the service's task definition (and the migration's), and the ECS service, as the stacks make them. */
 async function createService(
   ecs: ECSClient,
@@ -187,7 +192,7 @@ async function createService(
   withMigration: boolean,
 ): Promise<string | undefined> {
   const prefix = ws.namePrefix;
-  const image = `${ws.accountId}.dkr.ecr.${region}.amazonaws.com/${project.project}/${ws.name}/api:v1`;
+  const image = imageOf(ws);
   const container = (streamPrefix: string, extra: Partial<ContainerDefinition>): ContainerDefinition => ({
     name: api.name,
     image,
@@ -266,8 +271,8 @@ beforeAll(async () => {
   migrationTaskDefinitionArn = (await createService(devEcs, dev, devNetwork, true))!;
   await devSsm.send(
     new PutParameterCommand({
-      Name: imageTagParameter(project.project, dev.name, api.name),
-      Value: "v1",
+      Name: imageParameter(project.project, dev.name, api.name),
+      Value: imageOf(dev),
       Type: "String",
     }),
   );
@@ -364,8 +369,8 @@ describe("npm run task -- dev api migrate (the task stops on its own)", () => {
     expect(statuses).toEqual(["RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]);
   });
 
-  test("prints the image and no tag warning when the parameter matches the task definition", () => {
-    expect(run.stdout).toMatch(/^ {2}image: \S+\/acme\/dev\/api:v1$/m);
+  test("prints the image and no warning when the released image is the one the task definition runs", () => {
+    expect(run.stdout).toMatch(/^ {2}image: \S+\/acme\/dev\/api@sha256:1{64}$/m);
     expect(run.stdout).not.toMatch(/warning/);
   });
 });
@@ -422,29 +427,29 @@ describe("the image-tag check", () => {
   afterAll(async () => {
     await devSsm.send(
       new PutParameterCommand({
-        Name: imageTagParameter(project.project, dev.name, api.name),
-        Value: "v1",
+        Name: imageParameter(project.project, dev.name, api.name),
+        Value: imageOf(dev),
         Type: "String",
         Overwrite: true,
       }),
     );
   });
 
-  test("warns when the parameter holds a tag the task definition does not run yet", async () => {
+  test("warns when the released image is not the one the task definition runs", async () => {
     await devSsm.send(
       new PutParameterCommand({
-        Name: imageTagParameter(project.project, dev.name, api.name),
-        Value: "v2",
+        Name: imageParameter(project.project, dev.name, api.name),
+        Value: imageOf(dev).replace(/1{64}$/, "2".repeat(64)),
         Type: "String",
         Overwrite: true,
       }),
     );
     const run = await task(["dev", "api", "migrate"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(
-      `warning: /acme/dev/api/IMAGE_TAG holds "v2", but this task definition still runs "v1"`,
+    expect(run.stdout).toMatch(
+      /warning: \/acme\/dev\/api\/IMAGE holds \S+@sha256:2{64}, but this task definition runs \S+@sha256:1{64}/,
     );
-    expect(run.stdout).toContain("run `npx cdktf deploy dev` first");
+    expect(run.stdout).toContain("release again (npm run release -- dev api <tag>)");
   });
 });
 

@@ -11,10 +11,9 @@ import {
   Task,
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import type { SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { ServiceConfig, WorkspaceConfig } from "../../src/config";
-import { clusterName, imageTagParameter, migrationFamily, serviceName } from "../../src/naming";
-import { readImageTag, tagOfImage } from "./image-tag";
+import { clusterName, imageParameter, migrationFamily, serviceName } from "../../src/naming";
 import { CommandFailure } from "./cli";
 
 /**
@@ -378,7 +377,7 @@ export async function runOneOffTask(options: RunOneOffTaskOptions): Promise<numb
   log(`  task definition: ${taskDefinitionArn}`);
   const image = imageOf(taskDefinition, oneOff.containerName);
   if (image) log(`  image: ${image}`);
-  if (options.ssm && image) await checkImageTag(options.ssm, options.project, workspace, oneOff, image, log);
+  if (options.ssm && image) await checkImage(options.ssm, options.project, workspace, oneOff, image, log);
   log(`  network: the service ${oneOff.ecsService}'s subnets ${placement.subnets.join(", ")}`);
   log(`           and security groups ${placement.securityGroups.join(", ") || "(none)"}; no public IP`);
   log(`  capacity: ${describeCapacity(placement)}`);
@@ -422,8 +421,11 @@ function imageOf(taskDefinition: TaskDefinition, containerName: string): string 
   return (containers.find((c) => c.name === containerName) ?? containers[0])?.image;
 }
 
-/** Warns when a tag was written with `npm run deploy-image` but not yet applied: the task would run the old image. */
-async function checkImageTag(
+/**
+ * Warns when the task definition does not run the image the service was last released with (a release registers the
+ * migration task's revision too; a difference means someone changed one of them by hand).
+ */
+async function checkImage(
   ssm: Pick<SSMClient, "send">,
   project: string,
   workspace: WorkspaceConfig,
@@ -431,17 +433,18 @@ async function checkImageTag(
   image: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const parameter = imageTagParameter(project, workspace.name, oneOff.service.name);
-  let wanted: string | undefined;
+  const parameter = imageParameter(project, workspace.name, oneOff.service.name);
+  let released: string | undefined;
   try {
-    wanted = await readImageTag(ssm, parameter);
+    released = (await ssm.send(new GetParameterCommand({ Name: parameter }))).Parameter?.Value;
   } catch (err) {
-    log(`  (could not read ${parameter} to compare image tags: ${(err as Error).message})`);
+    log(`  (could not read ${parameter} to compare images: ${(err as Error).message})`);
     return;
   }
-  const running = tagOfImage(image);
-  if (wanted !== undefined && running !== undefined && wanted !== running) {
-    log(`  warning: ${parameter} holds "${wanted}", but this task definition still runs "${running}";`);
-    log(`           run \`npx cdktf deploy ${workspace.name}\` first to run the task with "${wanted}".`);
+  if (released !== undefined && released !== image) {
+    log(`  warning: ${parameter} holds ${released}, but this task definition runs ${image};`);
+    log(
+      `           release again (npm run release -- ${workspace.name} ${oneOff.service.name} <tag>) to run the task with the released image.`,
+    );
   }
 }

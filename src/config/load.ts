@@ -13,6 +13,7 @@ import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
 import { MAX_NACL_RULES_PER_DIRECTION, MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
 import { busiestNetworkAclDirection, MAX_APP_PORTS, networkAclRules } from "../constructs/network-acl-rules";
 import { DATABASE_ENGINES, DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
+import { checkCi, checkCiAcrossWorkspaces } from "./ci";
 import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
 import {
   FIELD_HINTS,
@@ -127,6 +128,7 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
     });
   }
   const workload = resolveWorkload(settings, namePrefix, issues);
+  checkCi(settings, issues);
   if (issues.length > 0 || !network) throw new ConfigError(file, issues);
   return {
     ...settings,
@@ -193,6 +195,7 @@ export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
         });
       }
     });
+    issues.push(...checkCiAcrossWorkspaces(ws, byName));
     if (issues.length > 0) throw new ConfigError(ws.file, issues);
   }
 }

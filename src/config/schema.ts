@@ -384,6 +384,19 @@ export const serviceSchema = z.strictObject({
       minimumHealthyPercent: z.int().min(0).max(100).default(100),
       /** Tasks that may run during a rollout, percent of the desired count. @default 200 */
       maximumPercent: z.int().min(100).max(400).default(200),
+      /**
+       * Minutes `cdktf deploy` and `npm run release` wait for a rollout to complete before they fail (the deployment
+       * circuit breaker usually decides sooner).
+       * @default 20
+       */
+      rolloutTimeoutMinutes: z.int().min(5).max(120).default(20),
+      /**
+       * `rolling`: ECS replaces tasks in place, guarded by the circuit breaker. `blue-green`: a release starts the
+       * new version beside the live one, checks it through a test route, and production traffic moves only when
+       * promoted (see README, "Blue/green releases").
+       * @default "rolling"
+       */
+      strategy: z.enum(["rolling", "blue-green"]).default("rolling"),
     })
     .prefault({}),
   /** Mount the root filesystem read-only (writable /tmp is provided). @default true */
@@ -595,6 +608,93 @@ export const clusterSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// environments/<workspace>.ts: CI identities
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A GitHub repository, "owner/name". */
+export const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9_.-]{1,100}$/;
+const githubRepository = hinted(
+  z.string().check((ctx) => {
+    if (!GITHUB_REPOSITORY_PATTERN.test(ctx.value) || ctx.value.endsWith("/.") || ctx.value.endsWith("/..")) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not a GitHub repository; expected "owner/name", e.g. "acme/platform"`,
+      });
+    }
+  }),
+  'a GitHub repository, "owner/name", e.g. "acme/platform"',
+);
+
+/** A git ref pattern as GitHub puts it in the OIDC token's `sub` (`*` matches any characters). */
+const gitRefPattern = hinted(
+  z.string().check((ctx) => {
+    const v = ctx.value;
+    if (!/^refs\/(heads|tags)\/[A-Za-z0-9._/*-]+$/.test(v) || /^refs\/(heads|tags)\/\*+$/.test(v)) {
+      ctx.issues.push({
+        code: "custom",
+        input: v,
+        message:
+          `${shown(v)} is not a usable ref pattern; expected "refs/heads/<branch>" or "refs/tags/<pattern>" naming ` +
+          `something, e.g. "refs/heads/main" or "refs/tags/v*" (a pattern matching every branch or tag is refused)`,
+      });
+    }
+  }),
+  'a git ref pattern, e.g. "refs/heads/main" or "refs/tags/v*"',
+);
+
+/** A GitHub environment name. */
+const githubEnvironment = hinted(
+  z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: 'must be a GitHub environment name, e.g. "prod"' }),
+  'a GitHub environment name, e.g. "prod"',
+);
+
+export const ciSchema = z.strictObject({
+  /** The GitHub repository whose workflows plan, release and deploy this workspace ("owner/name"). */
+  repository: githubRepository,
+  /**
+   * Application repositories whose workflows may call the reusable release workflow for this workspace (their OIDC
+   * tokens name the calling repository).
+   * @default []
+   */
+  applicationRepositories: z.array(githubRepository).default([]),
+  /**
+   * Create GitHub's OIDC identity provider in this workspace's account; false when it exists already (another
+   * workspace in the same account, or created by hand).
+   * @default true
+   */
+  createOidcProvider: z.boolean().default(true),
+  /** Who may use the plan role: read-only in the account, read-only on this workspace's state. */
+  plan: z
+    .strictObject({
+      /** Pull requests of the repository may plan. @default true */
+      pullRequests: z.boolean().default(true),
+      /** Refs whose workflows may plan (drift checks, the infrastructure workflow). @default ["refs/heads/main"] */
+      refs: z.array(gitRefPattern).default(["refs/heads/main"]),
+    })
+    .prefault({}),
+  /** Who may use the release role: push images and release them to this workspace's services, nothing else. */
+  release: z
+    .strictObject({
+      /** GitHub environments whose jobs may release (protect them with required reviewers). @default [] */
+      environments: z.array(githubEnvironment).default([]),
+      /**
+       * Refs whose jobs may release without an environment, e.g. "refs/tags/v*". Refused in a production workspace:
+       * production releases come only from a protected environment.
+       * @default []
+       */
+      refs: z.array(gitRefPattern).default([]),
+      /**
+       * Workspaces whose repositories the release role may pull from, to promote the exact digest they run (their
+       * `registry.pullAccountIds` must name this workspace's account).
+       * @default []
+       */
+      promoteFrom: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // environments/<workspace>.ts
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -634,6 +734,8 @@ export const workspaceSchema = z.strictObject({
   secrets: z.array(secretSchema).default([]),
   /** The workspace's relational database. */
   database: databaseSchema.optional(),
+  /** CI identities for GitHub Actions (OIDC): a plan role and a release role in this workspace's account. */
+  ci: ciSchema.optional(),
 });
 
 export type ProjectInput = z.input<typeof projectSchema>;
@@ -646,3 +748,4 @@ export type SecretSettings = z.output<typeof secretSchema>;
 export type SecretReference = z.output<typeof secretReference>;
 export type DatabaseSettings = z.output<typeof databaseSchema>;
 export type DnsSettings = z.output<typeof dnsSchema>;
+export type CiSettings = z.output<typeof ciSchema>;

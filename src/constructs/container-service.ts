@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, Op, ref } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -93,7 +93,12 @@ export interface ContainerServiceSettings {
   readonly containerHealthCheck?: ContainerHealthCheck;
   /** Seconds the load balancer drains a target before removing it. */
   readonly deregistrationDelaySeconds: number;
-  readonly deployment: { readonly minimumHealthyPercent: number; readonly maximumPercent: number };
+  readonly deployment: {
+    readonly minimumHealthyPercent: number;
+    readonly maximumPercent: number;
+    /** Minutes a rollout may take before `terraform apply` fails. */
+    readonly rolloutTimeoutMinutes: number;
+  };
   /** Mount the root filesystem read-only (with writable /tmp). */
   readonly readonlyRootFilesystem: boolean;
   /** Days the service's log group keeps records. */
@@ -138,10 +143,10 @@ export interface ContainerServiceProps {
   readonly repositoryUrl: string;
   readonly repositoryArn: string;
   /**
-   * Name of the SSM parameter holding the deployed image tag (written by the deploy step). Pass the parameter
-   * resource's `name` so the tag is read after the parameter exists.
+   * Name of the SSM parameter holding the image the service runs (`<repository>@sha256:...`, written by a release).
+   * Pass the parameter resource's `name` so it is read after the parameter exists.
    */
-  readonly imageTagParameterName: string;
+  readonly imageParameterName: string;
   /** Container secrets by environment variable, already resolved to ARNs. */
   readonly secrets: Record<string, ResolvedSecret>;
   /** KMS key the secrets, parameters, logs and exec sessions are encrypted with. */
@@ -178,6 +183,7 @@ export class ContainerService extends Construct {
     const svc = props.service;
     const name = serviceName(props.namePrefix, svc.name);
     const execEnabled = props.execEnabled;
+    const rolloutTimeout = `${svc.deployment.rolloutTimeoutMinutes}m`;
     const onEc2 = svc.capacity === "ec2";
     if (onEc2 && !props.ec2CapacityProviderName) {
       throw new Error(`ContainerService ${svc.name}: capacity "ec2" needs ec2CapacityProviderName`);
@@ -196,8 +202,9 @@ export class ContainerService extends Construct {
     this.executionRole = execution.role;
     this.taskRole = this.createTaskRole(props, name, execEnabled);
 
-    const tag = new DataAwsSsmParameter(this, "ImageTag", { name: props.imageTagParameterName });
-    const image = `${props.repositoryUrl}:${tag.insecureValue}`;
+    // The image comes from the parameter a release writes, so a plan never rolls back what was released, and an
+    // infrastructure change deploys the released image.
+    const image = new DataAwsSsmParameter(this, "Image", { name: props.imageParameterName }).insecureValue;
     const logOptions = (prefix: string) => ({
       logDriver: "awslogs",
       options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": prefix },
@@ -244,6 +251,9 @@ export class ContainerService extends Construct {
         taskRoleArn: this.taskRole.arn,
         volume: writableVolumes.length > 0 ? writableVolumes.map(([volume]) => ({ name: volume })) : undefined,
         containerDefinitions: JSON.stringify([definition]),
+        // A release registers new revisions of the family outside Terraform; Terraform reads the latest one, which
+        // holds the same definition with the released image, so a plan after a release shows no change.
+        trackLatest: true,
         // Tasks started before the role's policy exists could not pull the image or read their secrets.
         dependsOn: [execution.policy],
       });
@@ -341,9 +351,23 @@ export class ContainerService extends Construct {
       forceNewDeployment: true,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
-      waitForSteadyState: false,
-      // Autoscaling owns the running count after creation.
-      lifecycle: { ignoreChanges: ["desired_count"] },
+      // An apply returns only when the rollout has settled, within the configured time.
+      waitForSteadyState: true,
+      timeouts: { create: rolloutTimeout, update: rolloutTimeout },
+      lifecycle: {
+        // Autoscaling owns the running count after creation.
+        ignoreChanges: ["desired_count"],
+        // The provider's wait also ends when the circuit breaker has rolled the service back to its previous task
+        // definition; then the service does not run the revision Terraform registered, and the apply must fail.
+        postcondition: [
+          {
+            condition: Op.eq(ref("self.task_definition"), this.taskDefinition.arn),
+            errorMessage:
+              `The rollout of ${name} did not complete: ECS rolled the service back to its previous task definition ` +
+              `(the deployment circuit breaker). See the service's events and stopped tasks, fix the cause, and apply again.`,
+          },
+        ],
+      },
       dependsOn: [...(props.dependsOn ?? []), ...(this.listenerRule ? [this.listenerRule] : [])],
       tags: { Name: name },
     });

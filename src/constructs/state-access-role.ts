@@ -16,6 +16,18 @@ export interface StateAccessRoleProps {
   readonly stateKey: string;
   /** Principals (ARNs) that may assume the role. */
   readonly trustedPrincipals: string[];
+  /**
+   * Narrow the trusted principals to these exact role ARNs (`aws:PrincipalArn`), e.g. an account's root narrowed to
+   * one role of it, which a trust policy can name before that role exists.
+   * @default - no narrowing
+   */
+  readonly principalArns?: string[];
+  /**
+   * Read the state only: no writing, no locking (plans run with `-lock=false`). The lock table's digest item stays
+   * readable, so a stale read is still detected.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -36,54 +48,68 @@ export class StateAccessRole extends Construct {
           effect: "Allow",
           actions: ["sts:AssumeRole", "sts:TagSession"],
           principals: [{ type: "AWS", identifiers: props.trustedPrincipals }],
+          condition: props.principalArns
+            ? [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: props.principalArns }]
+            : undefined,
         },
       ],
     });
     this.role = new IamRole(this, "Resource", {
       name: props.roleName,
-      description: `Read, write and lock the Terraform state at ${props.stateKey}`,
+      description: `${props.readOnly ? "Read" : "Read, write and lock"} the Terraform state at ${props.stateKey}`,
       assumeRolePolicy: trust.json,
       maxSessionDuration: 3600,
       tags: { Name: props.roleName },
     });
 
     const stateObject = `${props.bucketArn}/${props.stateKey}`;
-    const access = new DataAwsIamPolicyDocument(this, "AccessPolicy", {
-      statement: [
-        {
-          sid: "ListOwnStatePrefix",
-          effect: "Allow",
-          actions: ["s3:ListBucket"],
-          resources: [props.bucketArn],
-          condition: [{ test: "StringLike", variable: "s3:prefix", values: [props.stateKey, `${props.stateKey}*`] }],
-        },
-        {
-          sid: "ReadWriteOwnState",
-          effect: "Allow",
-          actions: ["s3:GetObject", "s3:PutObject"],
-          resources: [stateObject, `${stateObject}.tflock`],
-        },
-        {
-          sid: "ReleaseOwnLockfile",
-          effect: "Allow",
-          actions: ["s3:DeleteObject"],
-          resources: [`${stateObject}.tflock`],
-        },
-        {
-          sid: "LockOwnState",
-          effect: "Allow",
-          actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-          resources: [props.lockTableArn],
-          condition: [
-            {
-              test: "ForAllValues:StringEquals",
-              variable: "dynamodb:LeadingKeys",
-              values: [`${props.bucketName}/${props.stateKey}`, `${props.bucketName}/${props.stateKey}-md5`],
-            },
-          ],
-        },
-      ],
-    });
+    const lockKeys = {
+      test: "ForAllValues:StringEquals",
+      variable: "dynamodb:LeadingKeys",
+      values: [`${props.bucketName}/${props.stateKey}`, `${props.bucketName}/${props.stateKey}-md5`],
+    };
+    const listOwnPrefix = {
+      sid: "ListOwnStatePrefix",
+      effect: "Allow",
+      actions: ["s3:ListBucket"],
+      resources: [props.bucketArn],
+      condition: [{ test: "StringLike", variable: "s3:prefix", values: [props.stateKey, `${props.stateKey}*`] }],
+    };
+    const statements = props.readOnly
+      ? [
+          listOwnPrefix,
+          { sid: "ReadOwnState", effect: "Allow", actions: ["s3:GetObject"], resources: [stateObject] },
+          {
+            sid: "ReadOwnStateDigest",
+            effect: "Allow",
+            actions: ["dynamodb:DescribeTable", "dynamodb:GetItem"],
+            resources: [props.lockTableArn],
+            condition: [lockKeys],
+          },
+        ]
+      : [
+          listOwnPrefix,
+          {
+            sid: "ReadWriteOwnState",
+            effect: "Allow",
+            actions: ["s3:GetObject", "s3:PutObject"],
+            resources: [stateObject, `${stateObject}.tflock`],
+          },
+          {
+            sid: "ReleaseOwnLockfile",
+            effect: "Allow",
+            actions: ["s3:DeleteObject"],
+            resources: [`${stateObject}.tflock`],
+          },
+          {
+            sid: "LockOwnState",
+            effect: "Allow",
+            actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            resources: [props.lockTableArn],
+            condition: [lockKeys],
+          },
+        ];
+    const access = new DataAwsIamPolicyDocument(this, "AccessPolicy", { statement: statements });
     new IamRolePolicy(this, "Access", { name: "terraform-state", role: this.role.id, policy: access.json });
   }
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { referencesDatabase, resolveSecretReferences, SecretReference } from "../lib/secret-references";
-import { imageTagParameter, repositoryName } from "../naming";
+import { imageParameter, imageTagParameter, releasesTableName, repositoryName } from "../naming";
 import { AppParameters } from "./app-parameters";
 import { AppSecretDeclaration, AppSecrets } from "./app-secrets";
 import { ContainerCluster, Ec2CapacityProps } from "./container-cluster";
@@ -12,6 +12,7 @@ import { Database, DatabaseProps } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { MaintenanceTask } from "./maintenance-task";
 import { Network } from "./network";
+import { ReleaseLedger } from "./release-ledger";
 import { SecurityGroupLink } from "./security-group-link";
 
 /** One service of the workload: what runs, and how it is reached and configured. */
@@ -73,6 +74,8 @@ export interface WorkloadProps {
     readonly untaggedExpiryDays: number;
     readonly pullAccountIds: string[];
   };
+  /** Refuse deletion of the release history table. */
+  readonly protectReleaseHistory: boolean;
 }
 
 /**
@@ -96,8 +99,12 @@ export class Workload extends Construct {
   public readonly services: Record<string, ContainerService> = {};
   /** ECR repositories by service name. */
   public readonly repositories: Record<string, ContainerRepository> = {};
-  /** The SSM parameter holding each service's deployed image tag, by service name. */
+  /** The SSM parameter holding the tag of the image each service runs, by service name. */
   public readonly imageTagParameters: Record<string, SsmParameter> = {};
+  /** The SSM parameter holding the exact image each service runs (read by its task definitions), by service name. */
+  public readonly imageParameters: Record<string, SsmParameter> = {};
+  /** Every release and rollback of the services. */
+  public readonly releases: ReleaseLedger;
   /** The maintenance (database client) task, when configured. */
   public readonly maintenanceTask?: MaintenanceTask;
 
@@ -117,6 +124,11 @@ export class Workload extends Construct {
       kmsKeyArn,
     });
 
+    this.releases = new ReleaseLedger(this, "Releases", {
+      tableName: releasesTableName(prefix),
+      deletionProtection: props.protectReleaseHistory,
+    });
+
     // Every parameter a service may reference, by "<component>/<NAME>".
     const parameters: Record<string, SsmParameter> = {};
     for (const svc of props.services) {
@@ -129,10 +141,10 @@ export class Workload extends Construct {
       Object.entries(own.parameters).forEach(([name, p]) => (parameters[`${svc.name}/${name}`] = p));
       this.imageTagParameters[svc.name] = new SsmParameter(this, `ImageTag-${svc.name}`, {
         name: imageTagParameter(props.project, props.workspace, svc.name),
-        description: `Image tag deployed for ${svc.name}; written by \`npm run deploy-image\`, read at every plan`,
+        description: `Tag of the image ${svc.name} runs; written by \`npm run release\``,
         type: "String",
         value: svc.initialImageTag,
-        // The deploy step owns the value from here on; Terraform only reads it.
+        // Releases own the value from here on.
         lifecycle: { ignoreChanges: ["value"] },
       });
       parameters[`${svc.name}/IMAGE_TAG`] = this.imageTagParameters[svc.name];
@@ -210,6 +222,14 @@ export class Workload extends Construct {
         pullAccountIds: props.registry.pullAccountIds,
       });
       this.repositories[svc.name] = repository;
+      this.imageParameters[svc.name] = new SsmParameter(this, `Image-${svc.name}`, {
+        name: imageParameter(props.project, props.workspace, svc.name),
+        description: `Image ${svc.name} runs (repository@digest once released); written by \`npm run release\`, read at every plan`,
+        type: "String",
+        value: `${repository.repository.repositoryUrl}:${svc.initialImageTag}`,
+        // Releases own the value from here on; Terraform only reads it.
+        lifecycle: { ignoreChanges: ["value"] },
+      });
       const lb = svc.public ? this.loadBalancer : undefined;
       const service = new ContainerService(this, `Service-${svc.name}`, {
         namePrefix: prefix,
@@ -225,7 +245,7 @@ export class Workload extends Construct {
         subnetIds: appSubnetIds,
         repositoryUrl: repository.repository.repositoryUrl,
         repositoryArn: repository.repository.arn,
-        imageTagParameterName: this.imageTagParameters[svc.name].name,
+        imageParameterName: this.imageParameters[svc.name].name,
         secrets: resolveSecretReferences(svc.name, svc.secrets, targets),
         kmsKeyArn,
         loadBalancer: lb ? { listenerArn: lb.httpsListener.arn, arnSuffix: lb.loadBalancer.arnSuffix } : undefined,

@@ -4,8 +4,8 @@ import { ProjectConfig, WorkspaceConfig } from "../config";
 import { LockTable } from "../constructs/lock-table";
 import { StateAccessRole } from "../constructs/state-access-role";
 import { StateBucket } from "../constructs/state-bucket";
-import { roleArn } from "../naming";
-import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
+import { planRoleName, roleArn, stateReadRoleName, stateRoleName } from "../naming";
+import { accountProvider, MANAGED_BY, useStateBackend } from "./shared";
 
 /** Key of the bootstrap stack's own state once it lives in the bucket (`backend: "s3"`). */
 export const BOOTSTRAP_STATE_KEY = "bootstrap/terraform.tfstate";
@@ -29,6 +29,8 @@ export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: StateBucket;
   public readonly lockTable: LockTable;
   public readonly stateRoles: Record<string, StateAccessRole> = {};
+  /** Read-only state roles, per workspace that has CI (its plan role reads state through it). */
+  public readonly stateReadRoles: Record<string, StateAccessRole> = {};
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -55,13 +57,25 @@ export class BootstrapStack extends TerraformStack {
 
     for (const ws of props.workspaces) {
       this.stateRoles[ws.name] = new StateAccessRole(this, `StateRole-${ws.name}`, {
-        roleName: stateRoleName(project, ws.name),
+        roleName: stateRoleName(project.project, ws.name),
         bucketArn: this.stateBucket.bucket.arn,
         bucketName: project.stateBucketName,
         lockTableArn: this.lockTable.table.arn,
         stateKey: ws.stateKey,
         trustedPrincipals: ws.statePrincipals,
       });
+      if (ws.ci) {
+        this.stateReadRoles[ws.name] = new StateAccessRole(this, `StateReadRole-${ws.name}`, {
+          roleName: stateReadRoleName(project.project, ws.name),
+          bucketArn: this.stateBucket.bucket.arn,
+          bucketName: project.stateBucketName,
+          lockTableArn: this.lockTable.table.arn,
+          stateKey: ws.stateKey,
+          trustedPrincipals: [`arn:aws:iam::${ws.accountId}:root`],
+          principalArns: [roleArn(ws.accountId, planRoleName(ws.namePrefix))],
+          readOnly: true,
+        });
+      }
     }
 
     new TerraformOutput(this, "state_bucket", {
@@ -82,7 +96,7 @@ export class BootstrapStack extends TerraformStack {
             dynamodb_table: project.lockTableName,
             use_lockfile: true,
             encrypt: true,
-            role_arn: roleArn(project.masterAccountId, stateRoleName(project, ws.name)),
+            role_arn: roleArn(project.masterAccountId, stateRoleName(project.project, ws.name)),
           },
         ]),
       ),

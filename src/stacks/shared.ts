@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformStack } from "cdktf";
+import { S3Backend, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ProjectConfig } from "../config";
 import { roleArn } from "../naming";
@@ -7,16 +7,20 @@ import { roleArn } from "../naming";
 /** Value of the `ManagedBy` tag on everything this project creates. */
 export const MANAGED_BY = "cdktf";
 
-/** The role in the master account that can read, write and lock one workspace's state. */
-export function stateRoleName(project: ProjectConfig, workspace: string): string {
-  return `${project.project}-tfstate-${workspace}`;
-}
+/** The Terraform variable that names the role a workspace's provider assumes. */
+export const DEPLOY_ROLE_VARIABLE = "deploy_role_arn";
 
 export interface AccountProviderProps {
   readonly region: string;
   readonly accountId: string;
   /** Role to assume in the account; without one the caller's credentials are used. */
   readonly roleName?: string;
+  /**
+   * Let the role be overridden with the Terraform variable `deploy_role_arn` (default: the role above): read-only
+   * plans run as the workspace's plan role, which assumes itself instead of the deploy role.
+   * @default false
+   */
+  readonly roleVariable?: boolean;
   readonly sessionName: string;
   readonly tags: Record<string, string>;
 }
@@ -26,12 +30,18 @@ export interface AccountProviderProps {
  * account (`allowed_account_ids`), so a wrong profile fails at plan instead of creating resources in the wrong place.
  */
 export function accountProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
+  let role = props.roleName ? roleArn(props.accountId, props.roleName) : undefined;
+  if (role && props.roleVariable) {
+    role = new TerraformVariable(scope, DEPLOY_ROLE_VARIABLE, {
+      type: "string",
+      default: role,
+      description: "Role the provider assumes in the workspace's account (read-only plans pass the plan role)",
+    }).stringValue;
+  }
   return new AwsProvider(scope, "aws", {
     region: props.region,
     allowedAccountIds: [props.accountId],
-    assumeRole: props.roleName
-      ? [{ roleArn: roleArn(props.accountId, props.roleName), sessionName: props.sessionName }]
-      : undefined,
+    assumeRole: role ? [{ roleArn: role, sessionName: props.sessionName }] : undefined,
     defaultTags: [{ tags: props.tags }],
   });
 }

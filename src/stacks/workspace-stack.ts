@@ -1,17 +1,29 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { ProjectConfig, ServiceConfig, WorkspaceConfig } from "../config";
+import { CiSettings, ProjectConfig, ServiceConfig, WorkspaceConfig } from "../config";
+import { CiRoles } from "../constructs/ci-roles";
 import { DataKey } from "../constructs/data-key";
 import { DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
 import { Network } from "../constructs/network";
 import { Workload, WorkloadDatabase, WorkloadProps, WorkloadService } from "../constructs/workload";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
-import { accountProvider, MANAGED_BY, stateRoleName, useStateBackend } from "./shared";
+import {
+  migrationFamily,
+  repositoryArn,
+  repositoryName,
+  roleArn,
+  serviceName,
+  stateReadRoleName,
+  stateRoleName,
+} from "../naming";
+import { accountProvider, MANAGED_BY, useStateBackend } from "./shared";
 
 export interface WorkspaceStackProps {
   readonly project: ProjectConfig;
   readonly workspace: WorkspaceConfig;
+  /** Every workspace, for what spans them (the repositories a release promotes from). @default [] */
+  readonly workspaces?: WorkspaceConfig[];
 }
 
 /**
@@ -26,6 +38,8 @@ export class WorkspaceStack extends TerraformStack {
   public readonly dataKey: DataKey;
   /** Everything that runs on the network. */
   public readonly workload: Workload;
+  /** GitHub Actions' plan and release roles, when the workspace has a `ci` section. */
+  public readonly ci?: CiRoles;
 
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
@@ -36,9 +50,10 @@ export class WorkspaceStack extends TerraformStack {
       accountId: ws.accountId,
       roleName: ws.deployRoleName,
       sessionName: `${ws.namePrefix}-deploy`,
+      roleVariable: true,
       tags: { ...ws.tags, Project: project.project, Environment: ws.name, ManagedBy: MANAGED_BY },
     });
-    useStateBackend(this, project, { key: ws.stateKey, roleName: stateRoleName(project, ws.name) });
+    useStateBackend(this, project, { key: ws.stateKey, roleName: stateRoleName(project.project, ws.name) });
 
     const identity = new DataAwsCallerIdentity(this, "Identity");
     new TerraformOutput(this, "account_id", {
@@ -75,6 +90,7 @@ export class WorkspaceStack extends TerraformStack {
 
     this.workload = new Workload(this, "Workload", workloadProps(project, ws, this.network, this.dataKey));
     this.createWorkloadOutputs(ws);
+    if (ws.ci) this.ci = this.createCiRoles(project, ws, ws.ci, props.workspaces ?? []);
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     for (const tier of SUBNET_TIERS) {
@@ -93,22 +109,76 @@ export class WorkspaceStack extends TerraformStack {
     });
   }
 
+  private createCiRoles(project: ProjectConfig, ws: WorkspaceConfig, ci: CiSettings, all: WorkspaceConfig[]): CiRoles {
+    const workload = this.workload;
+    const subject = (repository: string, claim: string) => `repo:${repository}:${claim}`;
+    const releasers = [ci.repository, ...ci.applicationRepositories];
+    const roles = new CiRoles(this, "Ci", {
+      namePrefix: ws.namePrefix,
+      accountId: ws.accountId,
+      region: ws.region,
+      createOidcProvider: ci.createOidcProvider,
+      planSubjects: [
+        ...(ci.plan.pullRequests ? [subject(ci.repository, "pull_request")] : []),
+        ...ci.plan.refs.map((ref) => subject(ci.repository, `ref:${ref}`)),
+      ],
+      releaseSubjects: releasers.flatMap((repository) => [
+        ...ci.release.environments.map((env) => subject(repository, `environment:${env}`)),
+        ...ci.release.refs.map((ref) => subject(repository, `ref:${ref}`)),
+      ]),
+      stateReadRoleArn: roleArn(project.masterAccountId, stateReadRoleName(project.project, ws.name)),
+      clusterArn: workload.cluster.cluster.arn,
+      services: ws.services.map((svc) => {
+        const service = workload.services[svc.name];
+        return {
+          name: svc.name,
+          serviceArns: [service.service.id],
+          taskDefinitionFamilies: [
+            serviceName(ws.namePrefix, svc.name),
+            ...(svc.migration ? [migrationFamily(ws.namePrefix, svc.name)] : []),
+          ],
+          executionRoleArn: service.executionRole.arn,
+          taskRoleArn: service.taskRole.arn,
+          repositoryArn: workload.repositories[svc.name].repository.arn,
+          parameterArns: [workload.imageParameters[svc.name].arn, workload.imageTagParameters[svc.name].arn],
+        };
+      }),
+      releasesTableArn: workload.releases.table.arn,
+      pullRepositoryArns: ci.release.promoteFrom.flatMap((name) => {
+        const source = all.find((w) => w.name === name);
+        return (source?.services ?? []).map((svc) =>
+          repositoryArn(source!.region, source!.accountId, repositoryName(project.project, source!.name, svc.name)),
+        );
+      }),
+    });
+    new TerraformOutput(this, "ci_role_arns", {
+      description: "GitHub Actions roles (configure-aws-credentials role-to-assume)",
+      value: { plan: roles.planRole.arn, release: roles.releaseRole.arn },
+    });
+    return roles;
+  }
+
   private createWorkloadOutputs(ws: WorkspaceConfig): void {
     const workload = this.workload;
     new TerraformOutput(this, "cluster_name", { value: workload.cluster.cluster.name, description: "ECS cluster" });
     new TerraformOutput(this, "services", {
-      description: "Per service: ECS service, repository URL, image tag parameter, log group",
+      description: "Per service: ECS service, repository URL, image and image tag parameters, log group",
       value: Object.fromEntries(
         ws.services.map((svc) => [
           svc.name,
           {
             service: workload.services[svc.name].service.name,
             repository_url: workload.repositories[svc.name].repository.repositoryUrl,
+            image_parameter: workload.imageParameters[svc.name].name,
             image_tag_parameter: workload.imageTagParameters[svc.name].name,
             log_group: workload.services[svc.name].logGroup.name,
           },
         ]),
       ),
+    });
+    new TerraformOutput(this, "releases_table", {
+      value: workload.releases.table.name,
+      description: "DynamoDB table of every release and rollback (npm run releases)",
     });
     new TerraformOutput(this, "secret_arns", {
       description: "Secrets Manager secrets by declared name (values are written by npm run secrets)",
@@ -206,6 +276,7 @@ export function workloadProps(
       untaggedExpiryDays: ws.registry.untaggedExpiryDays,
       pullAccountIds: ws.registry.pullAccountIds,
     },
+    protectReleaseHistory: ws.production,
   };
 }
 
@@ -246,6 +317,7 @@ export function workloadService(svc: ServiceConfig): WorkloadService {
     deployment: {
       minimumHealthyPercent: svc.deployment.minimumHealthyPercent,
       maximumPercent: svc.deployment.maximumPercent,
+      rolloutTimeoutMinutes: svc.deployment.rolloutTimeoutMinutes,
     },
     readonlyRootFilesystem: svc.readonlyRootFilesystem,
     logRetentionDays: svc.logRetentionDays,
