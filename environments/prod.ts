@@ -29,6 +29,9 @@ const prod: WorkspaceInput = {
   loadBalancer: {
     idleTimeoutSeconds: 60,
     accessLogRetentionDays: 365,
+    // Blue-green releases are validated through this listener before production traffic moves; only the CI
+    // runners' egress network and the office VPN reach it.
+    testListener: { port: 8443, allowedCidrs: ["203.0.113.0/24", "198.51.100.0/24"] },
   },
   cluster: {
     execEnabled: false,
@@ -71,6 +74,19 @@ const prod: WorkspaceInput = {
       },
       migration: { command: ["npm", "run", "db:migrate"] },
       logRetentionDays: 90,
+      deployment: {
+        strategy: "blue-green",
+        blueGreen: {
+          // 10% for five minutes, then half for five minutes, then everything; the old version stays warm an hour.
+          trafficSteps: [
+            { percent: 10, bakeSeconds: 300 },
+            { percent: 50, bakeSeconds: 300 },
+            { percent: 100, bakeSeconds: 0 },
+          ],
+          keepPreviousMinutes: 60,
+          validation: { http: { path: "/api/health", expectedStatus: 200 } },
+        },
+      },
     },
   ],
   secrets: [

@@ -74,6 +74,21 @@ export function targetGroupName(namePrefix: string, service: string, port: numbe
   return `${namePrefix}-${service}-${port}`;
 }
 
+/** ECS service of one colour of a blue/green service (both run the service's task definition family). */
+export function blueGreenServiceName(namePrefix: string, service: string, slot: "blue" | "green"): string {
+  return `${namePrefix}-${service}-${slot}`;
+}
+
+/** Target group of one colour of a blue/green service: `<prefix>-<service>-b-<port>` or `-g-`. */
+export function blueGreenTargetGroupName(
+  namePrefix: string,
+  service: string,
+  slot: "blue" | "green",
+  port: number,
+): string {
+  return `${namePrefix}-${service}-${slot[0]}-${port}`;
+}
+
 /** Task definition family of a service's one-off migration task. */
 export function migrationFamily(namePrefix: string, service: string): string {
   return `${namePrefix}-${service}-migrate`;

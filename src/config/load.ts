@@ -13,6 +13,7 @@ import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
 import { MAX_NACL_RULES_PER_DIRECTION, MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
 import { busiestNetworkAclDirection, MAX_APP_PORTS, networkAclRules } from "../constructs/network-acl-rules";
 import { DATABASE_ENGINES, DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
+import { checkBlueGreen } from "./blue-green";
 import { checkCi, checkCiAcrossWorkspaces } from "./ci";
 import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
 import {
@@ -129,6 +130,7 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
   }
   const workload = resolveWorkload(settings, namePrefix, issues);
   checkCi(settings, issues);
+  checkBlueGreen(settings, namePrefix, issues);
   if (issues.length > 0 || !network) throw new ConfigError(file, issues);
   return {
     ...settings,
@@ -342,6 +344,7 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
       appPorts: ports,
       databasePort: ws.database ? DATABASE_ENGINES[ws.database.engine].port : DEFAULT_DATABASE_PORT,
       allowHttpsWithinApp: network.endpoints.interface,
+      testListener: ws.loadBalancer.testListener,
     }),
   );
   if (busiest.count > MAX_NACL_RULES_PER_DIRECTION) {

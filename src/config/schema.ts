@@ -397,6 +397,56 @@ export const serviceSchema = z.strictObject({
        * @default "rolling"
        */
       strategy: z.enum(["rolling", "blue-green"]).default("rolling"),
+      /** How a blue-green release is checked, shifted and kept (only with `strategy: "blue-green"`). */
+      blueGreen: z
+        .strictObject({
+          /**
+           * Production traffic moves to the new version in these steps, each held for its bake time while the new
+           * version's health is watched; the last step must be 100.
+           * @default [{ percent: 100, bakeSeconds: 0 }]
+           */
+          trafficSteps: z
+            .array(
+              z.strictObject({
+                /** Percent of production traffic on the new version. */
+                percent: z.int().min(1).max(100),
+                /** Seconds to hold the step while watching health before the next. @default 0 */
+                bakeSeconds: z.int().min(0).max(3600).default(0),
+              }),
+            )
+            .min(1)
+            .default([{ percent: 100, bakeSeconds: 0 }]),
+          /**
+           * Minutes the previous version keeps running after a promotion, so a rollback is one listener change; then
+           * it scales to zero.
+           * @default 30
+           */
+          keepPreviousMinutes: z.int().min(0).max(1440).default(30),
+          /** What must pass, through the test route, before a promotion. */
+          validation: z
+            .strictObject({
+              /**
+               * An HTTP check through the test listener.
+               * @default - a GET of the service's health check path expecting 200, unless `command` or `manual` is given
+               */
+              http: z
+                .strictObject({
+                  /** Path requested; starts with "/". @default - the service's healthCheck.path */
+                  path: z.string().optional(),
+                  /** HTTP status that passes. @default 200 */
+                  expectedStatus: z.int().min(100).max(599).default(200),
+                  /** Seconds the request may take. @default 10 */
+                  timeoutSeconds: z.int().min(1).max(60).default(10),
+                })
+                .optional(),
+              /** A command run as a one-off task of the new version (same image); exit 0 passes. */
+              command: z.array(z.string()).min(1).optional(),
+              /** Stop after the checks and wait for `npm run promote` (a person, or CI behind an approval). @default false */
+              manual: z.boolean().default(false),
+            })
+            .prefault({}),
+        })
+        .optional(),
     })
     .prefault({}),
   /** Mount the root filesystem read-only (writable /tmp is provided). @default true */
@@ -562,6 +612,18 @@ export const loadBalancerSchema = z.strictObject({
   accessLogRetentionDays: z.int().min(1).max(3650).default(90),
   /** TLS security policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  /**
+   * An HTTPS listener that reaches the standby version of blue-green services, for their validation before a
+   * promotion; open only to `allowedCidrs` (e.g. CI runners, the office VPN). Needed by every blue-green service.
+   */
+  testListener: z
+    .strictObject({
+      /** Port of the test listener. @default 8443 */
+      port: z.int().min(1).max(65535).default(8443),
+      /** Who may reach it (CIDR blocks; the internet as a whole is refused). */
+      allowedCidrs: z.array(cidrBlock).min(1),
+    })
+    .optional(),
 });
 
 export const registrySchema = z.strictObject({

@@ -18,7 +18,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ResolvedSecret } from "../lib/secret-references";
 import { allowHttpsOut } from "./security-group-link";
 import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
-import { migrationFamily, serviceName, targetGroupName } from "../naming";
+import {
+  blueGreenServiceName,
+  blueGreenTargetGroupName,
+  migrationFamily,
+  serviceName,
+  targetGroupName,
+} from "../naming";
 
 /** Seconds autoscaling waits after scaling out / in before the next step. */
 export const SCALE_OUT_COOLDOWN_SECONDS = 60;
@@ -98,6 +104,8 @@ export interface ContainerServiceSettings {
     readonly maximumPercent: number;
     /** Minutes a rollout may take before `terraform apply` fails. */
     readonly rolloutTimeoutMinutes: number;
+    /** `rolling`: one ECS service replaced in place; `blue-green`: two, traffic moved by releases. */
+    readonly strategy: "rolling" | "blue-green";
   };
   /** Mount the root filesystem read-only (with writable /tmp). */
   readonly readonlyRootFilesystem: boolean;
@@ -109,6 +117,28 @@ export interface ContainerServiceSettings {
   readonly migrationCommand?: string[];
   /** What the application may do in AWS; nothing when empty. */
   readonly taskPolicy: TaskPolicyStatement[];
+}
+
+/** The two colours of a blue/green service. */
+export const BLUE_GREEN_SLOTS = ["blue", "green"] as const;
+export type BlueGreenSlot = (typeof BLUE_GREEN_SLOTS)[number];
+
+/** One ECS service of a ContainerService, with its autoscaling and target group. */
+export interface ServiceSlot {
+  readonly service: EcsService;
+  readonly scalingTarget: AppautoscalingTarget;
+  readonly targetGroup?: LbTargetGroup;
+}
+
+interface SlotOptions {
+  /** Suffix of the construct ids ("" for a rolling service, so its addresses never change). */
+  readonly id: string;
+  readonly name: string;
+  readonly desiredCount: number;
+  readonly targetGroup?: LbTargetGroup;
+  readonly dependsOn: ITerraformDependable[];
+  readonly rolloutTimeout: string;
+  readonly blueGreen: boolean;
 }
 
 export interface LoadBalancerAttachment {
@@ -153,6 +183,8 @@ export interface ContainerServiceProps {
   readonly kmsKeyArn: string;
   /** Behind the load balancer when given. */
   readonly loadBalancer?: LoadBalancerAttachment;
+  /** The load balancer's test listener, which a blue/green service's standby colour is reached through. */
+  readonly testListenerArn?: string;
   /** Allow ECS Exec into the tasks. */
   readonly execEnabled: boolean;
   /** Log group ECS Exec sessions are written to (needed when execEnabled). */
@@ -177,10 +209,18 @@ export class ContainerService extends Construct {
   public readonly targetGroup?: LbTargetGroup;
   public readonly listenerRule?: LbListenerRule;
   public readonly scalingTarget: AppautoscalingTarget;
+  /** The ECS services: `live` for a rolling service, `blue` and `green` for a blue/green one. */
+  public readonly slots: Partial<Record<"live" | BlueGreenSlot, ServiceSlot>>;
+  /** The rule of the test listener that reaches a blue/green service's standby colour. */
+  public readonly testListenerRule?: LbListenerRule;
+  private readonly settings: ContainerServiceSettings;
+  private readonly props: ContainerServiceProps;
 
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
     const svc = props.service;
+    this.settings = svc;
+    this.props = props;
     const name = serviceName(props.namePrefix, svc.name);
     const execEnabled = props.execEnabled;
     const rolloutTimeout = `${svc.deployment.rolloutTimeoutMinutes}m`;
@@ -294,43 +334,127 @@ export class ContainerService extends Construct {
     });
     allowHttpsOut(this, "HttpsOut", this.securityGroup.id, "AWS APIs, ECR and third-party HTTPS APIs");
 
-    if (props.loadBalancer) {
-      this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-        name: targetGroupName(props.namePrefix, svc.name, svc.port),
-        port: svc.port,
-        protocol: "HTTP",
-        targetType: "ip",
-        vpcId: props.vpcId,
-        deregistrationDelay: String(svc.deregistrationDelaySeconds),
-        healthCheck: {
-          enabled: true,
-          path: svc.healthCheck.path,
-          matcher: svc.healthCheck.matcher,
-          interval: svc.healthCheck.intervalSeconds,
-          timeout: 5,
-          healthyThreshold: 3,
-          unhealthyThreshold: 3,
-        },
-        tags: { Name: name },
-        lifecycle: { createBeforeDestroy: true },
+    const blueGreen = svc.deployment.strategy === "blue-green";
+    if (blueGreen && (!props.loadBalancer || !props.testListenerArn)) {
+      throw new Error(
+        `ContainerService ${svc.name}: the blue-green strategy needs the load balancer and its test listener (testListenerArn)`,
+      );
+    }
+    const conditions: LbListenerRuleCondition[] = [];
+    if (svc.hosts.length > 0) conditions.push({ hostHeader: { values: svc.hosts } });
+    if (svc.paths.length > 0) conditions.push({ pathPattern: { values: svc.paths } });
+
+    if (!blueGreen) {
+      const targetGroup = props.loadBalancer
+        ? this.createTargetGroup("TargetGroup", targetGroupName(props.namePrefix, svc.name, svc.port), name)
+        : undefined;
+      if (targetGroup && props.loadBalancer) {
+        this.targetGroup = targetGroup;
+        this.listenerRule = new LbListenerRule(this, "ListenerRule", {
+          listenerArn: props.loadBalancer.listenerArn,
+          priority: svc.priority,
+          action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+          condition: conditions,
+          tags: { Name: name },
+        });
+      }
+      const slot = this.createSlot(props, {
+        id: "",
+        name,
+        desiredCount: svc.desiredCount,
+        targetGroup,
+        dependsOn: this.listenerRule ? [this.listenerRule] : [],
+        rolloutTimeout,
+        blueGreen: false,
       });
-      const conditions: LbListenerRuleCondition[] = [];
-      if (svc.hosts.length > 0) conditions.push({ hostHeader: { values: svc.hosts } });
-      if (svc.paths.length > 0) conditions.push({ pathPattern: { values: svc.paths } });
-      this.listenerRule = new LbListenerRule(this, "ListenerRule", {
-        listenerArn: props.loadBalancer.listenerArn,
-        priority: svc.priority,
-        action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-        condition: conditions,
-        tags: { Name: name },
-      });
+      this.service = slot.service;
+      this.scalingTarget = slot.scalingTarget;
+      this.slots = { live: slot };
+      return;
     }
 
-    this.service = new EcsService(this, "Service", {
-      name,
+    // Blue/green: two ECS services on the same task definition family, each behind its own target group. The
+    // production rule forwards to both with weights (blue 100, green 0 at creation); the test listener's rule
+    // forwards to the standby. Releases and promotions move the weights and the task definitions; Terraform only
+    // creates them, so it never shifts traffic or reverts a promotion.
+    const slots = {} as Record<BlueGreenSlot, ServiceSlot>;
+    const groups = {} as Record<BlueGreenSlot, LbTargetGroup>;
+    for (const slot of BLUE_GREEN_SLOTS) {
+      groups[slot] = this.createTargetGroup(
+        `TargetGroup-${slot}`,
+        blueGreenTargetGroupName(props.namePrefix, svc.name, slot, svc.port),
+        blueGreenServiceName(props.namePrefix, svc.name, slot),
+      );
+    }
+    const weighted = (weights: Record<BlueGreenSlot, number>) => ({
+      type: "forward",
+      forward: { targetGroup: BLUE_GREEN_SLOTS.map((slot) => ({ arn: groups[slot].arn, weight: weights[slot] })) },
+    });
+    this.listenerRule = new LbListenerRule(this, "ListenerRule", {
+      listenerArn: props.loadBalancer!.listenerArn,
+      priority: svc.priority,
+      action: [weighted({ blue: 100, green: 0 })],
+      condition: conditions,
+      tags: { Name: name },
+      lifecycle: { ignoreChanges: ["action"] },
+    });
+    this.testListenerRule = new LbListenerRule(this, "TestListenerRule", {
+      listenerArn: props.testListenerArn!,
+      priority: svc.priority,
+      action: [{ type: "forward", targetGroupArn: groups.green.arn }],
+      condition: conditions,
+      tags: { Name: `${name}-test` },
+      lifecycle: { ignoreChanges: ["action"] },
+    });
+    for (const slot of BLUE_GREEN_SLOTS) {
+      slots[slot] = this.createSlot(props, {
+        id: `-${slot}`,
+        name: blueGreenServiceName(props.namePrefix, svc.name, slot),
+        desiredCount: slot === "blue" ? svc.desiredCount : 0,
+        targetGroup: groups[slot],
+        dependsOn: [this.listenerRule, this.testListenerRule],
+        rolloutTimeout,
+        blueGreen: true,
+      });
+    }
+    this.service = slots.blue.service;
+    this.scalingTarget = slots.blue.scalingTarget;
+    this.targetGroup = groups.blue;
+    this.slots = slots;
+  }
+
+  private createTargetGroup(id: string, groupName: string, tagName: string): LbTargetGroup {
+    const svc = this.settings;
+    return new LbTargetGroup(this, id, {
+      name: groupName,
+      port: svc.port,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: this.props.vpcId,
+      deregistrationDelay: String(svc.deregistrationDelaySeconds),
+      healthCheck: {
+        enabled: true,
+        path: svc.healthCheck.path,
+        matcher: svc.healthCheck.matcher,
+        interval: svc.healthCheck.intervalSeconds,
+        timeout: 5,
+        healthyThreshold: 3,
+        unhealthyThreshold: 3,
+      },
+      tags: { Name: tagName },
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  /** One ECS service with its autoscaling: the service itself (rolling) or one colour of a blue/green pair. */
+  private createSlot(props: ContainerServiceProps, slot: SlotOptions): ServiceSlot {
+    const svc = props.service;
+    const onEc2 = svc.capacity === "ec2";
+    const service = new EcsService(this, `Service${slot.id}`, {
+      name: slot.name,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: svc.desiredCount,
+      desiredCount: slot.desiredCount,
       capacityProviderStrategy: onEc2
         ? [{ capacityProvider: props.ec2CapacityProviderName!, weight: 1 }]
         : props.fargateStrategy,
@@ -339,53 +463,63 @@ export class ContainerService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },
-      loadBalancer: this.targetGroup
-        ? [{ targetGroupArn: this.targetGroup.arn, containerName: svc.name, containerPort: svc.port }]
+      loadBalancer: slot.targetGroup
+        ? [{ targetGroupArn: slot.targetGroup.arn, containerName: svc.name, containerPort: svc.port }]
         : undefined,
-      healthCheckGracePeriodSeconds: this.targetGroup ? svc.healthCheck.gracePeriodSeconds : undefined,
+      healthCheckGracePeriodSeconds: slot.targetGroup ? svc.healthCheck.gracePeriodSeconds : undefined,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: svc.deployment.minimumHealthyPercent,
       deploymentMaximumPercent: svc.deployment.maximumPercent,
-      enableExecuteCommand: execEnabled,
+      enableExecuteCommand: props.execEnabled,
       // Lets a changed capacity provider strategy roll out as a deployment instead of replacing the service.
       forceNewDeployment: true,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       // An apply returns only when the rollout has settled, within the configured time.
       waitForSteadyState: true,
-      timeouts: { create: rolloutTimeout, update: rolloutTimeout },
-      lifecycle: {
-        // Autoscaling owns the running count after creation.
-        ignoreChanges: ["desired_count"],
-        // The provider's wait also ends when the circuit breaker has rolled the service back to its previous task
-        // definition; then the service does not run the revision Terraform registered, and the apply must fail.
-        postcondition: [
-          {
-            condition: Op.eq(ref("self.task_definition"), this.taskDefinition.arn),
-            errorMessage:
-              `The rollout of ${name} did not complete: ECS rolled the service back to its previous task definition ` +
-              `(the deployment circuit breaker). See the service's events and stopped tasks, fix the cause, and apply again.`,
+      timeouts: { create: slot.rolloutTimeout, update: slot.rolloutTimeout },
+      lifecycle: slot.blueGreen
+        ? {
+            // Releases own which revision each colour runs and how many tasks it has.
+            ignoreChanges: ["desired_count", "task_definition"],
+          }
+        : {
+            // Autoscaling owns the running count after creation.
+            ignoreChanges: ["desired_count"],
+            // The provider's wait also ends when the circuit breaker has rolled the service back to its previous
+            // task definition; then the service does not run the revision Terraform registered, and the apply
+            // must fail.
+            postcondition: [
+              {
+                condition: Op.eq(ref("self.task_definition"), this.taskDefinition.arn),
+                errorMessage:
+                  `The rollout of ${slot.name} did not complete: ECS rolled the service back to its previous task ` +
+                  `definition (the deployment circuit breaker). See the service's events and stopped tasks, fix the ` +
+                  `cause, and apply again.`,
+              },
+            ],
           },
-        ],
-      },
-      dependsOn: [...(props.dependsOn ?? []), ...(this.listenerRule ? [this.listenerRule] : [])],
-      tags: { Name: name },
+      dependsOn: [...(props.dependsOn ?? []), ...slot.dependsOn],
+      tags: { Name: slot.name },
     });
 
-    this.scalingTarget = new AppautoscalingTarget(this, "ScalingTarget", {
+    const standby = slot.blueGreen && slot.desiredCount === 0;
+    const scalingTarget = new AppautoscalingTarget(this, `ScalingTarget${slot.id}`, {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
-      resourceId: `service/${props.clusterName}/${this.service.name}`,
-      minCapacity: svc.autoscaling.min,
-      maxCapacity: svc.autoscaling.max,
+      resourceId: `service/${props.clusterName}/${service.name}`,
+      minCapacity: standby ? 0 : svc.autoscaling.min,
+      maxCapacity: standby ? 0 : svc.autoscaling.max,
+      // Releases scale the colours of a blue/green pair up and down.
+      lifecycle: slot.blueGreen ? { ignoreChanges: ["min_capacity", "max_capacity"] } : undefined,
     });
     const tracking = (id: string, metric: string, target: number, resourceLabel?: string) =>
-      new AppautoscalingPolicy(this, id, {
-        name: `${name}-${id.toLowerCase()}`,
+      new AppautoscalingPolicy(this, `${id}${slot.id}`, {
+        name: `${slot.name}-${id.toLowerCase()}`,
         policyType: "TargetTrackingScaling",
-        serviceNamespace: this.scalingTarget.serviceNamespace,
-        scalableDimension: this.scalingTarget.scalableDimension,
-        resourceId: this.scalingTarget.resourceId,
+        serviceNamespace: scalingTarget.serviceNamespace,
+        scalableDimension: scalingTarget.scalableDimension,
+        resourceId: scalingTarget.resourceId,
         targetTrackingScalingPolicyConfiguration: {
           targetValue: target,
           scaleInCooldown: SCALE_IN_COOLDOWN_SECONDS,
@@ -394,14 +528,15 @@ export class ContainerService extends Construct {
         },
       });
     tracking("Cpu", "ECSServiceAverageCPUUtilization", svc.autoscaling.cpuTargetPercent);
-    if (this.targetGroup && props.loadBalancer) {
+    if (slot.targetGroup && props.loadBalancer) {
       tracking(
         "Requests",
         "ALBRequestCountPerTarget",
         svc.autoscaling.requestsPerTarget,
-        `${props.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        `${props.loadBalancer.arnSuffix}/${slot.targetGroup.arnSuffix}`,
       );
     }
+    return { service, scalingTarget, targetGroup: slot.targetGroup };
   }
 
   private createExecutionRole(props: ContainerServiceProps, name: string): { role: IamRole; policy: IamRolePolicy } {

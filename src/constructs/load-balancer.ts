@@ -41,6 +41,11 @@ export interface LoadBalancerProps {
   readonly deletionProtection: boolean;
   /** Days access logs are kept in their bucket. */
   readonly accessLogRetentionDays: number;
+  /**
+   * A second HTTPS listener that reaches the standby colour of blue/green services, open only to these CIDRs.
+   * @default - none
+   */
+  readonly testListener?: { readonly port: number; readonly allowedCidrs: string[] };
 }
 
 /**
@@ -54,6 +59,8 @@ export class LoadBalancer extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly httpsListener: LbListener;
   public readonly httpListener: LbListener;
+  /** The blue/green test listener, when configured. */
+  public readonly testListener?: LbListener;
   public readonly logBucket: S3Bucket;
   public readonly zoneId: string;
   /** Name servers to delegate to, when the zone is created here. */
@@ -124,6 +131,33 @@ export class LoadBalancer extends Construct {
         },
       ],
     });
+    if (props.testListener) {
+      const test = props.testListener;
+      this.testListener = new LbListener(this, "Test", {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: test.port,
+        protocol: "HTTPS",
+        sslPolicy: props.sslPolicy,
+        certificateArn: this.certificateArn,
+        defaultAction: [
+          {
+            type: "fixed-response",
+            fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" },
+          },
+        ],
+      });
+      test.allowedCidrs.forEach(
+        (cidr, i) =>
+          new VpcSecurityGroupIngressRule(this, `ingress-test-${i}`, {
+            securityGroupId: this.securityGroup.id,
+            ipProtocol: "tcp",
+            fromPort: test.port,
+            toPort: test.port,
+            cidrIpv4: cidr,
+            description: `Blue/green test listener from ${cidr}`,
+          }),
+      );
+    }
     this.httpListener = new LbListener(this, "Http", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,

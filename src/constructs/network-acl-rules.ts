@@ -16,7 +16,7 @@ export const ELB_AND_NAT_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
  */
 export const NACL_RULE_NUMBERS = {
   public: {
-    ingress: { https: 100, http: 110, ephemeral: 120 },
+    ingress: { https: 100, http: 110, ephemeral: 120, testListener: 130 },
     egress: { ephemeral: 100, https: 110, appPortsToApp: 200 },
   },
   app: {
@@ -42,6 +42,8 @@ export interface NetworkAclRulePlanProps {
   readonly databasePort: number;
   /** Allow HTTPS between app subnets, which interface VPC endpoints in the app tier need. */
   readonly allowHttpsWithinApp: boolean;
+  /** The load balancer's blue/green test listener: its port, reachable from these CIDRs only. @default - none */
+  readonly testListener?: { readonly port: number; readonly allowedCidrs: readonly string[] };
 }
 
 /** One allow rule for TCP. */
@@ -63,6 +65,9 @@ export interface NetworkAclRuleSpec {
  *   internet.
  */
 export function networkAclRules(props: NetworkAclRulePlanProps): NetworkAclRuleSpec[] {
+  if ((props.testListener?.allowedCidrs.length ?? 0) > 10) {
+    throw new Error(`NetworkAcls: the test listener may be open to at most 10 CIDRs (rule numbers 130-139)`);
+  }
   if (props.appPorts.length > MAX_APP_PORTS) {
     throw new Error(
       `NetworkAcls: appPorts may list at most ${MAX_APP_PORTS} ports (rule numbers are spaced by 10), got ${props.appPorts.length}`,
@@ -91,6 +96,9 @@ export function networkAclRules(props: NetworkAclRulePlanProps): NetworkAclRuleS
   rule("public", false, n.public.ingress.https, ANYWHERE, port(443));
   rule("public", false, n.public.ingress.http, ANYWHERE, port(80));
   rule("public", false, n.public.ingress.ephemeral, ANYWHERE, ELB_AND_NAT_EPHEMERAL_PORTS);
+  props.testListener?.allowedCidrs.forEach((cidr, i) =>
+    rule("public", false, n.public.ingress.testListener + i, cidr, port(props.testListener!.port)),
+  );
   rule("public", true, n.public.egress.ephemeral, ANYWHERE, ELB_AND_NAT_EPHEMERAL_PORTS);
   rule("public", true, n.public.egress.https, ANYWHERE, port(443));
   props.appPorts.forEach((p, pi) =>

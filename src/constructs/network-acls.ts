@@ -16,6 +16,8 @@ export interface NetworkAclsProps {
   readonly databasePort: number;
   /** Allow HTTPS between app subnets, which interface VPC endpoints in the app tier need. */
   readonly allowHttpsWithinApp: boolean;
+  /** The load balancer's blue/green test listener port and who may reach it. @default - none */
+  readonly testListener?: { readonly port: number; readonly allowedCidrs: readonly string[] };
   /** Prefix of the ACLs' Name tags. */
   readonly namePrefix: string;
 }

@@ -63,6 +63,8 @@ export interface NetworkProps {
   readonly appPorts: number[];
   /** Port the app tier may open in the database tier. */
   readonly databasePort: number;
+  /** The load balancer's blue/green test listener port and who may reach it. @default - none */
+  readonly testListener?: { readonly port: number; readonly allowedCidrs: readonly string[] };
   /** Send VPC flow logs to CloudWatch Logs. */
   readonly flowLogs: boolean;
   /** Days the flow log group keeps records (a CloudWatch Logs retention period). */
@@ -208,6 +210,7 @@ export class Network extends Construct {
       appPorts: props.appPorts,
       databasePort: props.databasePort,
       allowHttpsWithinApp: interfaceEndpoints,
+      testListener: props.testListener,
       namePrefix: props.namePrefix,
     });
 

@@ -68,6 +68,8 @@ export interface WorkloadProps {
     readonly idleTimeoutSeconds: number;
     readonly deletionProtection: boolean;
     readonly accessLogRetentionDays: number;
+    /** The test listener blue/green services are validated through. @default - none */
+    readonly testListener?: { readonly port: number; readonly allowedCidrs: string[] };
   };
   readonly registry: {
     readonly keepTaggedImages: number;
@@ -205,6 +207,7 @@ export class Workload extends Construct {
         idleTimeoutSeconds: props.loadBalancer.idleTimeoutSeconds,
         deletionProtection: props.loadBalancer.deletionProtection,
         accessLogRetentionDays: props.loadBalancer.accessLogRetentionDays,
+        testListener: props.loadBalancer.testListener,
       });
     }
 
@@ -249,6 +252,7 @@ export class Workload extends Construct {
         secrets: resolveSecretReferences(svc.name, svc.secrets, targets),
         kmsKeyArn,
         loadBalancer: lb ? { listenerArn: lb.httpsListener.arn, arnSuffix: lb.loadBalancer.arnSuffix } : undefined,
+        testListenerArn: lb?.testListener?.arn,
         execEnabled: props.cluster.execEnabled,
         execLogGroupArn: this.cluster.execLogGroup.arn,
       });

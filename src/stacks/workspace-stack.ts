@@ -80,6 +80,7 @@ export class WorkspaceStack extends TerraformStack {
       natGateways: net.natGateways,
       appPorts: ws.services.filter((svc) => svc.public).map((svc) => svc.port),
       databasePort: ws.database?.port ?? DEFAULT_DATABASE_PORT,
+      testListener: ws.loadBalancer.testListener,
       flowLogs: net.flowLogs.enabled,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
@@ -130,9 +131,14 @@ export class WorkspaceStack extends TerraformStack {
       clusterArn: workload.cluster.cluster.arn,
       services: ws.services.map((svc) => {
         const service = workload.services[svc.name];
+        const slots = Object.values(service.slots);
         return {
           name: svc.name,
-          serviceArns: [service.service.id],
+          serviceArns: slots.map((slot) => slot!.service.id),
+          listenerRuleArns: service.testListenerRule
+            ? [service.listenerRule!.arn, service.testListenerRule.arn]
+            : undefined,
+          scalableTargetArns: service.testListenerRule ? slots.map((slot) => slot!.scalingTarget.arn) : undefined,
           taskDefinitionFamilies: [
             serviceName(ws.namePrefix, svc.name),
             ...(svc.migration ? [migrationFamily(ws.namePrefix, svc.name)] : []),
@@ -270,6 +276,10 @@ export function workloadProps(
       idleTimeoutSeconds: ws.loadBalancer.idleTimeoutSeconds,
       deletionProtection: ws.loadBalancer.deletionProtection,
       accessLogRetentionDays: ws.loadBalancer.accessLogRetentionDays,
+      testListener: ws.loadBalancer.testListener && {
+        port: ws.loadBalancer.testListener.port,
+        allowedCidrs: ws.loadBalancer.testListener.allowedCidrs,
+      },
     },
     registry: {
       keepTaggedImages: ws.registry.keepTaggedImages,
@@ -318,6 +328,7 @@ export function workloadService(svc: ServiceConfig): WorkloadService {
       minimumHealthyPercent: svc.deployment.minimumHealthyPercent,
       maximumPercent: svc.deployment.maximumPercent,
       rolloutTimeoutMinutes: svc.deployment.rolloutTimeoutMinutes,
+      strategy: svc.deployment.strategy,
     },
     readonlyRootFilesystem: svc.readonlyRootFilesystem,
     logRetentionDays: svc.logRetentionDays,
