@@ -200,6 +200,7 @@ describe("the release role", () => {
         "ecs:DescribeTaskDefinition",
         "ecs:RegisterTaskDefinition",
         "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeRules",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",

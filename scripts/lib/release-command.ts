@@ -18,7 +18,9 @@ import {
   workspaceClientConfig,
 } from "./cli";
 import { imageTagProblem } from "./image-tag";
-import { chooseRollback, releaseImage, ReleaseClients, releaseTarget, RELEASE_EXIT } from "./release";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { BlueGreenClients, instantRollback, releaseBlueGreen } from "./blue-green";
+import { chooseRollback, releaseImage, releaseTarget, RELEASE_EXIT } from "./release";
 
 const EXIT_CODES = `Exit codes:
   ${RELEASE_EXIT.completed}  the rollout completed (with --no-wait: it started)
@@ -49,7 +51,13 @@ No Terraform runs. CI runs it with its release role's own credentials (--no-assu
   --expect-digest D      refuse unless the tag is this digest (promoting the image another workspace ran)
   --no-wait              return once ECS deploys the new task definition
   --timeout SECONDS      stop waiting after this long (default: the service's deployment.rolloutTimeoutMinutes)
+  --test-url URL         blue-green: base URL of the test route for the HTTP validation (default
+                         https://<first host>:<test listener port>)
 ${AWS_OPTIONS_USAGE}
+
+A blue-green service (deployment.strategy) is released to its standby colour instead: the new version runs
+beside the live one, reachable only through the test listener; the declared validation runs there, and the
+command stops before any production traffic moves (promote with npm run promote, or npm run abort).
 
 ${EXIT_CODES}`;
 
@@ -58,7 +66,8 @@ const ROLLBACK_USAGE = `Usage: npm run rollback -- <workspace> <service> [--to T
 
 Returns the service to the newest completed release whose image differs from what runs now (or to the newest
 completed release of TAG), exactly as npm run release deploys: a new task definition revision with that
-digest, the service moved to it, the rollout watched, the rollback recorded.
+digest, the service moved to it, the rollout watched, the rollback recorded. For a blue-green service whose
+previous colour is still warm after a promotion, it is one listener change instead (seconds).
 
   --to TAG               the release to return to
   --no-wait, --timeout   as for npm run release
@@ -66,7 +75,7 @@ ${AWS_OPTIONS_USAGE}
 
 ${EXIT_CODES}`;
 
-export function releaseClients(config: AwsClientConfig): ReleaseClients {
+export function releaseClients(config: AwsClientConfig): BlueGreenClients {
   return {
     ecs: new ECSClient(config),
     ecr: new ECRClient(config),
@@ -74,6 +83,7 @@ export function releaseClients(config: AwsClientConfig): ReleaseClients {
     dynamodb: new DynamoDBClient(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     sts: new STSClient(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
   };
 }
 
@@ -90,6 +100,7 @@ export function releaseCommand(kind: "release" | "rollback"): void {
     ...AWS_OPTIONS,
     "no-wait": { type: "boolean" },
     timeout: { type: "string" },
+    "test-url": { type: "string" },
     ...(kind === "release" ? { "expect-digest": { type: "string" } } : { to: { type: "string" } }),
   };
   main(
@@ -117,8 +128,14 @@ export function releaseCommand(kind: "release" | "rollback"): void {
       const clients = releaseClients(
         workspaceClientConfig(workspace, { assumeRole: !v["no-assume-role"], sessionName: `npm-${kind}` }),
       );
+      const blueGreen = service.deployment.strategy === "blue-green";
       let tag = tagArgument;
       let digest = expectDigest;
+      if (kind === "rollback" && blueGreen && v.to === undefined) {
+        // While the previous colour is still warm, going back is one listener change.
+        const quick = await instantRollback({ clients, target, log: console.log });
+        if (quick !== undefined) return quick;
+      }
       if (kind === "rollback") {
         const chosen = await chooseRollback(clients, target, v.to as string | undefined);
         console.log(
@@ -126,6 +143,19 @@ export function releaseCommand(kind: "release" | "rollback"): void {
         );
         tag = chosen.tag;
         digest = chosen.digest;
+      }
+      if (blueGreen) {
+        const result = await releaseBlueGreen({
+          clients,
+          target,
+          tag: tag!,
+          kind,
+          expectDigest: digest,
+          timeoutSeconds,
+          testUrl: v["test-url"] as string | undefined,
+          log: console.log,
+        });
+        return result.exitCode;
       }
       const result = await releaseImage({
         clients,

@@ -64,7 +64,21 @@ export const RELEASE_EXIT = {
   rolloutFailed: 5,
 } as const;
 
-export type ReleaseOutcome = "IN_PROGRESS" | "STARTED" | "COMPLETED" | "FAILED" | "ROLLED_BACK" | "TIMED_OUT";
+export type ReleaseOutcome =
+  | "IN_PROGRESS"
+  | "STARTED"
+  | "COMPLETED"
+  | "FAILED"
+  | "ROLLED_BACK"
+  | "TIMED_OUT"
+  /** Blue/green: validated on the standby colour, waiting for a promotion. */
+  | "READY"
+  /** Blue/green: production traffic is being shifted. */
+  | "PROMOTING"
+  /** Blue/green: all traffic on the new colour, the previous one still warm. */
+  | "PROMOTED"
+  /** Blue/green: taken out before the promotion completed. */
+  | "ABORTED";
 
 /** One item of the releases table. */
 export interface ReleaseRecord {
@@ -86,6 +100,9 @@ export interface ReleaseRecord {
   readonly caller: string;
   readonly outcome: ReleaseOutcome;
   readonly reason?: string;
+  /** Blue/green: the colour the release deployed to, and the one that was live. */
+  readonly slot?: string;
+  readonly previousSlot?: string;
 }
 
 export interface ReleaseClients {
@@ -186,7 +203,7 @@ export function digestOf(image: string): string | undefined {
   return at === -1 ? undefined : image.slice(at + 1);
 }
 
-async function readParameter(ssm: Pick<SSMClient, "send">, name: string): Promise<string | undefined> {
+export async function readParameter(ssm: Pick<SSMClient, "send">, name: string): Promise<string | undefined> {
   try {
     return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (err) {
@@ -195,7 +212,7 @@ async function readParameter(ssm: Pick<SSMClient, "send">, name: string): Promis
   }
 }
 
-async function writeParameter(ssm: Pick<SSMClient, "send">, name: string, value: string): Promise<void> {
+export async function writeParameter(ssm: Pick<SSMClient, "send">, name: string, value: string): Promise<void> {
   await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "String", Overwrite: true }));
 }
 
@@ -242,7 +259,7 @@ export function withImage(
   return input as unknown as RegisterTaskDefinitionCommandInput;
 }
 
-async function registerWithImage(
+export async function registerWithImage(
   ecs: Pick<ECSClient, "send">,
   familyOrArn: string,
   container: string,
@@ -303,7 +320,7 @@ function latestEvent(service: Service): string | undefined {
   return service.events?.[0]?.message;
 }
 
-async function describeService(ecs: Pick<ECSClient, "send">, target: ReleaseTarget): Promise<Service> {
+export async function describeService(ecs: Pick<ECSClient, "send">, target: ReleaseTarget): Promise<Service> {
   const { services, failures } = await ecs.send(
     new DescribeServicesCommand({ cluster: target.cluster, services: [target.ecsService] }),
   );
@@ -668,7 +685,7 @@ export async function chooseRollback(
   return { tag: chosen.tag, digest: chosen.digest, from: chosen };
 }
 
-function shortArn(arn: string): string {
+export function shortArn(arn: string): string {
   return arn.split("/").pop() ?? arn;
 }
 

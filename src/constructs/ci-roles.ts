@@ -254,6 +254,7 @@ export function releaseStatements(props: CiRolesProps): DataAwsIamPolicyDocument
       effect: "Allow",
       actions: [
         "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeRules",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
@@ -268,6 +269,19 @@ export function releaseStatements(props: CiRolesProps): DataAwsIamPolicyDocument
       effect: "Allow",
       actions: ["elasticloadbalancing:ModifyRule"],
       resources: rules,
+    });
+  }
+  const blueGreenFamilies = services
+    .filter((s) => (s.listenerRuleArns ?? []).length > 0)
+    .flatMap((s) => s.taskDefinitionFamilies)
+    .map((family) => `arn:aws:ecs:${props.region}:${props.accountId}:task-definition/${family}:*`);
+  if (blueGreenFamilies.length > 0) {
+    statements.push({
+      sid: "ValidateOwnCandidates",
+      effect: "Allow",
+      actions: ["ecs:RunTask"],
+      resources: blueGreenFamilies,
+      condition: onCluster,
     });
   }
   const targets = all((s) => s.scalableTargetArns ?? []);
