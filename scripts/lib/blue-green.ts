@@ -483,7 +483,7 @@ export async function promote(options: StepOptions): Promise<number> {
   const settings = blueGreenSettings(target.service);
   let record = await latestRecord(clients, target);
   const state = await blueGreenState(clients, target);
-  if (record?.outcome === "PROMOTED") return finishPromotion(options, record, state);
+  if (record?.outcome === "PROMOTED") return finishPromotion(options, record);
   if (!record || (record.outcome !== "READY" && record.outcome !== "PROMOTING")) {
     throw new CommandFailure(
       `Nothing to promote: the last release of ${target.service.name} is ${record ? `${record.tag} (${record.outcome})` : "none"}; ` +
@@ -540,29 +540,30 @@ export async function promote(options: StepOptions): Promise<number> {
   );
   log(`Promoted: all production traffic on ${candidate} (${record.tag}). ${previous} stays warm for ${keep} s;`);
   log(`  roll back in one step meanwhile: npm run rollback -- ${target.workspace.name} ${target.service.name}`);
-  return finishPromotion({ ...options, keepPreviousSeconds: keep }, record, state);
+  return finishPromotion({ ...options, keepPreviousSeconds: keep }, record);
 }
 
 /** Waits out the warm window (from the promotion's time) and scales the previous colour to zero. */
-async function finishPromotion(options: StepOptions, record: ReleaseRecord, state: BlueGreenState): Promise<number> {
+async function finishPromotion(options: StepOptions, record: ReleaseRecord): Promise<number> {
   const { clients, target, log } = options;
   const clock = options.clock ?? SYSTEM_CLOCK;
   const keep = options.keepPreviousSeconds ?? blueGreenSettings(target.service).keepPreviousSeconds;
   const promotedAt = Date.parse(record.finishedAt ?? record.startedAt);
-  const wait = promotedAt + keep * 1000 - clock.now();
-  if (wait > 0) {
-    log(`Keeping ${record.previousSlot} warm until ${new Date(promotedAt + keep * 1000).toISOString()}...`);
-    await clock.sleep(wait);
-  }
-  const latest = await latestRecord(clients, target);
-  if (latest?.id !== record.id || latest.outcome !== "PROMOTED") {
-    log(`The release changed meanwhile (${latest?.tag} ${latest?.outcome}); leaving both colours as they are.`);
-    return RELEASE_EXIT.completed;
+  const until = promotedAt + keep * 1000;
+  if (until > clock.now()) log(`Keeping ${record.previousSlot} warm until ${new Date(until).toISOString()}...`);
+  for (;;) {
+    // A rollback or a new release meanwhile ends the wait: the colours are no longer this promotion's to change.
+    const latest = await latestRecord(clients, target);
+    if (latest?.id !== record.id || latest.outcome !== "PROMOTED") {
+      log(`The release changed meanwhile (${latest?.tag} ${latest?.outcome}); leaving both colours as they are.`);
+      return RELEASE_EXIT.completed;
+    }
+    if (clock.now() >= until) break;
+    await clock.sleep(Math.min(BAKE_POLL_MS, until - clock.now()));
   }
   await scaleSlot(clients, target, record.previousSlot as BlueGreenSlot, 0);
   await finishRelease(clients.dynamodb, target.table, record, "COMPLETED", new Date(clock.now()).toISOString());
   log(`Done: ${record.previousSlot} scaled to zero; ${record.slot} serves ${record.tag}.`);
-  void state;
   return RELEASE_EXIT.completed;
 }
 

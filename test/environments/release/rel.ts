@@ -1,0 +1,42 @@
+import type { WorkspaceInput } from "../../../src/config";
+
+/**
+ * A small workspace for the release end-to-end test: one rolling service (web), one blue-green service (api), no
+ * database, CI roles. What it leaves out (a database, interface endpoints) only makes the emulator deploy faster.
+ */
+const rel: WorkspaceInput = {
+  name: "rel",
+  accountId: "444444444444",
+  region: "us-east-1",
+  deployRoleName: "terraform-deploy",
+  network: { cidr: "10.50.0.0/16", flowLogs: { enabled: false } },
+  dns: { zoneName: "rel.acme.example.com", createZone: true },
+  loadBalancer: { testListener: { port: 8443, allowedCidrs: ["203.0.113.0/24"] } },
+  services: [
+    { name: "web", port: 3000, hosts: ["web.rel.acme.example.com"], priority: 20 },
+    {
+      name: "api",
+      port: 8080,
+      hosts: ["api.rel.acme.example.com"],
+      priority: 10,
+      healthCheck: { path: "/health" },
+      deployment: {
+        strategy: "blue-green",
+        blueGreen: {
+          trafficSteps: [
+            { percent: 50, bakeSeconds: 20 },
+            { percent: 100, bakeSeconds: 0 },
+          ],
+          keepPreviousMinutes: 60,
+          validation: { http: { path: "/health", expectedStatus: 200 } },
+        },
+      },
+    },
+  ],
+  ci: {
+    repository: "acme/platform",
+    release: { environments: ["rel"] },
+  },
+};
+
+export default rel;
