@@ -135,6 +135,19 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    for as family:revision is returned whatever its status. A release tool that deregistered a bad revision read
    it back as current. The fix resolves a bare family to its latest ACTIVE revision (CreateService, UpdateService
    and RunTask given a family use the same resolution).
+
+15. S3 signatures over keys and queries with `:` or `/`. With IAM enforcement on, moto 5.2 checks an S3 request's
+   SigV4 signature over the URL werkzeug rebuilt for it, in which the query's %3A and %2F (and the %3A, %40, %2B and
+   other reserved characters of a key) are decoded; the SDKs signed the encoded form, so the signatures differ and
+   moto answers SignatureDoesNotMatch (403). AWS computes the canonical request over the URI-encoded path and query,
+   which is what the client signed. Terraform's S3 backend lists `ListObjectsV2 prefix=env:/` (the default workspace
+   key prefix) at every `terraform init`, so every init against an S3 backend failed once enforcement was on ("Failed
+   to get existing workspaces: ... SignatureDoesNotMatch"), as did any request on an object key containing `:`. The
+   fix checks the signature over the path as received (werkzeug's RAW_URI) and the query, each path segment, query
+   name and value percent-encoded in SigV4's canonical form (only A-Z a-z 0-9 - _ . ~ left as they are), which is
+   what botocore and the Go SDK sign; a wrong secret is still refused. Terraform ignores an AccessDenied on that
+   listing when the prefix is the default one, as on AWS, so a state role limited to its own `s3:prefix` can run init
+   (moto supplies no s3:prefix, so such a ListBucket statement never matches).
 """
 
 import fnmatch
@@ -734,6 +747,48 @@ def _fix_ecs_task_definition_by_family():
     EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 15. S3 signatures over the request as it was signed
+
+
+def canonical_s3_uri(raw_path, query):
+    """The path and query of an S3 request in SigV4's canonical encoding: each path segment and each query name and
+    value percent-encoded once, with only A-Z a-z 0-9 - _ . ~ left as they are (an encoded `/` inside a segment stays
+    encoded). Idempotent, so a request sent already in that form (as the SDKs send it) keeps the form it was signed
+    in, and one whose server-side URL lost the encoding of `:` or `/` gets it back."""
+    from urllib.parse import quote, unquote
+
+    path = "/".join(quote(unquote(segment), safe="~") for segment in raw_path.split("/"))
+    pairs = []
+    for pair in query.split("&") if query else []:
+        name, _, value = pair.partition("=")
+        pairs.append(f"{quote(unquote(name), safe='~')}={quote(unquote(value), safe='~')}")
+    return path + ("?" + "&".join(pairs) if pairs else "")
+
+
+def _fix_s3_signature_encoding():
+    from urllib.parse import urlparse
+
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.iam.access_control import S3IAMRequest
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def authenticate_and_authorize_action(self, iam_request_cls, resource="*"):
+        if iam_request_cls is not S3IAMRequest:
+            return original(self, iam_request_cls, resource)
+        # moto's raw_path is the path as received (werkzeug's RAW_URI); its uri's query is werkzeug's IRI of the
+        # query, decoded except for %25 & = + #, which re-encodes to what the client sent.
+        path = canonical_s3_uri(getattr(self, "raw_path", None) or urlparse(self.uri).path, urlparse(self.uri).query)
+
+        def signed_request(**kwargs):
+            return S3IAMRequest(**{**kwargs, "path": path})
+
+        return original(self, signed_request, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize_action
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -750,6 +805,7 @@ def apply_fixes():
     _fix_ecs_deployments()
     _fix_ecs_deployment_failures_endpoint()
     _fix_ecs_task_definition_by_family()
+    _fix_s3_signature_encoding()
 
 
 if __name__ == "__main__":

@@ -989,5 +989,96 @@ class EcsDeploymentFailuresEndpoint(unittest.TestCase):
         self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s["taskDefinition"] != good)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Fixes 15-17 through a server with enforcement on.
+
+
+def role_credentials(server, role_name, statements):
+    """Creates a role with these policy statements and returns sts:AssumeRole credentials for it."""
+    iam = server.client("iam")
+    arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=TRUST_ANYONE)["Role"]["Arn"]
+    document = {"Version": "2012-10-17", "Statement": statements}
+    iam.put_role_policy(RoleName=role_name, PolicyName=role_name, PolicyDocument=json.dumps(document))
+    return server.client("sts").assume_role(RoleArn=arn, RoleSessionName=role_name)["Credentials"]
+
+
+class S3CanonicalUri(unittest.TestCase):
+    """Fix 15: the path and query moto checks the signature over."""
+
+    def test_decoded_characters_are_encoded_again(self):
+        self.assertEqual(server.canonical_s3_uri("/state/env:/dev/terraform.tfstate", "list-type=2&prefix=env:/"),
+                         "/state/env%3A/dev/terraform.tfstate?list-type=2&prefix=env%3A%2F")
+        self.assertEqual(server.canonical_s3_uri("/state", "prefix=a b!'()*,;$@&x=%26%3D%2B%23"),
+                         "/state?prefix=a%20b%21%27%28%29%2A%2C%3B%24%40&x=%26%3D%2B%23")
+
+    def test_the_encoding_the_sdks_send_is_kept(self):
+        for path, query, expected in (
+                ("/state/env%3A/dev/a%2Fb%25", "prefix=env%3A%2F", "/state/env%3A/dev/a%2Fb%25?prefix=env%3A%2F"),
+                ("/state/%C3%A9t%C3%A9~_-.", "delimiter=%2F&prefix=%C3%A9", "/state/%C3%A9t%C3%A9~_-.?delimiter=%2F&prefix=%C3%A9"),
+                ("/state/k", "tagging", "/state/k?tagging="),
+                ("/", "", "/")):
+            self.assertEqual(server.canonical_s3_uri(path, query), expected)
+
+
+class S3SignaturesUnderEnforcement(unittest.TestCase):
+    """Fix 15: S3 requests with `:` and `/` in their query or key, signed by boto3, with enforcement on."""
+
+    KEY = "env:/dev/terraform.tfstate"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            s3 = cls.server.client("s3")
+            for bucket in ("state", "other"):
+                s3.create_bucket(Bucket=bucket)
+                s3.put_object(Bucket=bucket, Key=cls.KEY, Body=b"{}")
+            cls.credentials = role_credentials(cls.server, "state", [
+                allow("s3:*", ["arn:aws:s3:::state", "arn:aws:s3:::state/*"])])
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def s3(self, credentials=None):
+        return self.server.client("s3", credentials or self.credentials)
+
+    def test_list_with_a_prefix_holding_a_colon_and_a_slash(self):
+        # What Terraform's S3 backend asks at every init: the workspaces under the default prefix "env:".
+        listed = self.s3().list_objects_v2(Bucket="state", Prefix="env:/", MaxKeys=1000)
+        self.assertEqual([o["Key"] for o in listed["Contents"]], [self.KEY])
+        versions = self.s3().list_object_versions(Bucket="state", Prefix="env:/", Delimiter="/")
+        self.assertEqual([p["Prefix"] for p in versions["CommonPrefixes"]], ["env:/dev/"])
+
+    def test_objects_whose_key_holds_a_colon(self):
+        s3 = self.s3()
+        s3.put_object(Bucket="state", Key="env:/prod/terraform.tfstate", Body=b"{}")
+        self.assertEqual(s3.get_object(Bucket="state", Key="env:/prod/terraform.tfstate")["Body"].read(), b"{}")
+        s3.put_object_tagging(Bucket="state", Key=self.KEY, Tagging={"TagSet": [{"Key": "a:b", "Value": "c/d"}]})
+        self.assertEqual(s3.get_object_tagging(Bucket="state", Key=self.KEY)["TagSet"], [{"Key": "a:b", "Value": "c/d"}])
+        s3.delete_object(Bucket="state", Key="env:/prod/terraform.tfstate")
+        odd = "env:/dev/a+b=c@d!$&'()*,;.json"
+        s3.put_object(Bucket="state", Key=odd, Body=b"1")
+        self.assertEqual(s3.head_object(Bucket="state", Key=odd)["ContentLength"], 1)
+        s3.delete_object(Bucket="state", Key=odd)
+
+    def test_other_reserved_characters_in_the_query(self):
+        listed = self.s3().list_objects_v2(Bucket="state", Prefix="a b+c&d=e#f%g'()!*,;$@~")
+        self.assertEqual(listed["KeyCount"], 0)
+
+    def test_the_signature_and_the_policy_are_still_checked(self):
+        forged = dict(self.credentials, SecretAccessKey="x" + self.credentials["SecretAccessKey"][1:])
+        with self.assertRaises(ClientError) as caught:
+            self.s3(forged).list_objects_v2(Bucket="state", Prefix="env:/")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        with self.assertRaises(ClientError) as caught:
+            self.s3().list_objects_v2(Bucket="other", Prefix="env:/")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "AccessDenied")
+
+
 if __name__ == "__main__":
     unittest.main()
