@@ -148,6 +148,23 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    what botocore and the Go SDK sign; a wrong secret is still refused. Terraform ignores an AccessDenied on that
    listing when the prefix is the default one, as on AWS, so a state role limited to its own `s3:prefix` can run init
    (moto supplies no s3:prefix, so such a ListBucket statement never matches).
+
+16. DynamoDB with resource ARNs and dynamodb:LeadingKeys. moto 5.2 authorizes every DynamoDB action against
+   resource "*" and with no DynamoDB condition key. AWS authorizes the item actions (GetItem, PutItem, UpdateItem,
+   DeleteItem), DescribeTable and the other table actions on `arn:aws:dynamodb:R:A:table/NAME`, Query and Scan on
+   the table or on `table/NAME/index/INDEX` when they read an index, BatchGetItem and BatchWriteItem once per
+   table they name, and the elements of TransactGetItems/TransactWriteItems as the item action each performs (a
+   ConditionCheck as dynamodb:ConditionCheckItem, with dynamodb:EnclosingOperation); the condition key
+   dynamodb:LeadingKeys holds the partition key values the request names. So a policy scoped to the lock table
+   of Terraform's S3 backend (`dynamodb_table`) was denied everywhere, and a state role confined with
+   `ForAllValues:StringEquals dynamodb:LeadingKeys` to its own LockID values (`<bucket>/<key>` and
+   `<bucket>/<key>-md5`) could not be shown to lock its state and be refused another's. The fix adds DynamoDB to
+   fix 10's rules (tools/moto/authorization.py): those ARNs, dynamodb:LeadingKeys from the Key or Item (the
+   table's partition key, read from moto's table; the single attribute of a key when the table is unknown), from
+   each key or item of a batch or transaction, and from a Query's KeyConditionExpression (parsed by moto, on the
+   table's or index's key schema) or KeyConditions; dynamodb:ReturnValues, ReturnConsumedCapacity and Select when
+   the request sets them. Actions that name no table (ListTables) keep "*". The refusal is AWS's
+   AccessDeniedException (HTTP 400). Not emulated: dynamodb:Attributes.
 """
 
 import fnmatch

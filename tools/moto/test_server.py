@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -895,6 +896,56 @@ class IamResourceArns(MockedAws):
                 self.assertEqual(self.checks("secretsmanager", action, SecretId=secret_id),
                                  [(f"secretsmanager:{action}", arn, {"secretsmanager:SecretId": arn})])
 
+    def test_dynamodb_tables_indexes_and_leading_keys(self):
+        client("dynamodb").create_table(
+            TableName="locks", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"},
+                                  {"AttributeName": "owner", "AttributeType": "S"},
+                                  {"AttributeName": "at", "AttributeType": "N"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-owner", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"},
+                                                   {"AttributeName": "at", "KeyType": "RANGE"}]}])
+        table = ARN.format("dynamodb", "table/locks")
+        lock = {"LockID": {"S": "state/dev.tfstate"}}
+        for action in ("GetItem", "DeleteItem", "UpdateItem"):
+            self.assertEqual(self.checks("dynamodb", action, TableName="locks", Key=lock),
+                             [(f"dynamodb:{action}", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate"]})])
+        self.assertEqual(self.checks("dynamodb", "PutItem", TableName=table, ReturnValues="ALL_OLD",
+                                     Item={"LockID": {"S": "state/dev.tfstate-md5"}, "Digest": {"S": "0a"}}),
+                         [("dynamodb:PutItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate-md5"],
+                                                       "dynamodb:ReturnValues": "ALL_OLD"})])
+        self.assertEqual(self.checks("dynamodb", "DescribeTable", TableName="locks"), [("dynamodb:DescribeTable", table, {})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks", KeyConditionExpression="#k = :v",
+                                     ExpressionAttributeNames={"#k": "LockID"}, ExpressionAttributeValues={":v": {"S": "a"}}),
+                         [("dynamodb:Query", table, {"dynamodb:LeadingKeys": ["a"]})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks", IndexName="by-owner", Select="COUNT",
+                                     KeyConditionExpression="owner = :o AND at > :t",
+                                     ExpressionAttributeValues={":o": {"S": "ci"}, ":t": {"N": "5"}}),
+                         [("dynamodb:Query", table + "/index/by-owner", {"dynamodb:LeadingKeys": ["ci"],
+                                                                         "dynamodb:Select": "COUNT"})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks",
+                                     KeyConditions={"LockID": {"AttributeValueList": [{"S": "b"}], "ComparisonOperator": "EQ"}}),
+                         [("dynamodb:Query", table, {"dynamodb:LeadingKeys": ["b"]})])
+        self.assertEqual(self.checks("dynamodb", "Scan", TableName="locks", IndexName="by-owner"),
+                         [("dynamodb:Scan", table + "/index/by-owner", {})])
+        other = ARN.format("dynamodb", "table/other")
+        self.assertEqual(self.checks("dynamodb", "BatchGetItem", RequestItems={
+            "locks": {"Keys": [lock, {"LockID": {"S": "x"}}]}, "other": {"Keys": [{"id": {"N": "7"}}]}}),
+            [("dynamodb:BatchGetItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate", "x"]}),
+             ("dynamodb:BatchGetItem", other, {"dynamodb:LeadingKeys": ["7"]})])
+        self.assertEqual(self.checks("dynamodb", "BatchWriteItem", RequestItems={"locks": [
+            {"PutRequest": {"Item": {"LockID": {"S": "p"}, "Info": {"S": "i"}}}}, {"DeleteRequest": {"Key": lock}}]}),
+            [("dynamodb:BatchWriteItem", table, {"dynamodb:LeadingKeys": ["p", "state/dev.tfstate"]})])
+        enclosing = {"dynamodb:EnclosingOperation": "TransactWriteItems"}
+        self.assertEqual(self.checks("dynamodb", "TransactWriteItems", TransactItems=[
+            {"ConditionCheck": {"TableName": "locks", "Key": lock, "ConditionExpression": "attribute_exists(LockID)"}},
+            {"Put": {"TableName": "other", "Item": {"id": {"S": "q"}}}}]),
+            [("dynamodb:ConditionCheckItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate"], **enclosing}),
+             ("dynamodb:PutItem", other, {"dynamodb:LeadingKeys": ["q"], **enclosing})])
+        self.assertEqual(self.resources("dynamodb", "ListTables"), ["*"])
+        self.assertEqual(self.resources("dynamodb", "ListTagsOfResource", ResourceArn=table), [table])
+
     def test_iam_wildcards(self):
         self.assertTrue(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/a"))
         self.assertFalse(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/ab"))
@@ -1078,6 +1129,136 @@ class S3SignaturesUnderEnforcement(unittest.TestCase):
         with self.assertRaises(ClientError) as caught:
             self.s3().list_objects_v2(Bucket="other", Prefix="env:/")
         self.assertEqual(caught.exception.response["Error"]["Code"], "AccessDenied")
+
+
+STATE_BUCKET = "state"
+STATE_KEY = "workspaces/dev/terraform.tfstate"
+TERRAFORM_STATE_KEY = "workspaces/dev/app.tfstate"
+# An S3 backend as the stacks declare it (useStateBackend in src/stacks/shared.ts), for a loopback endpoint.
+TERRAFORM_S3_BACKEND = """
+terraform {{
+  backend "s3" {{
+    bucket                      = "{bucket}"
+    key                         = "{key}"
+    region                      = "{region}"
+    encrypt                     = true
+    dynamodb_table              = "locks"
+    use_lockfile                = true
+    use_path_style              = true
+    skip_credentials_validation = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+  }}
+}}
+
+output "x" {{
+  value = "1"
+}}
+"""
+
+
+def state_role_statements(bucket, key):
+    """The project's state role policy (src/constructs/state-access-role.ts): one state object, its lockfile, and
+    its own LockID values in the lock table."""
+    bucket_arn, state = f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/{key}"
+    return [
+        allow("s3:ListBucket", bucket_arn, {"StringLike": {"s3:prefix": [key, f"{key}*"]}}),
+        allow(["s3:GetObject", "s3:PutObject"], [state, f"{state}.tflock"]),
+        allow("s3:DeleteObject", f"{state}.tflock"),
+        allow(["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+              ARN.format("dynamodb", "table/locks"),
+              {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [f"{bucket}/{key}", f"{bucket}/{key}-md5"]}}),
+    ]
+
+
+class StateRoleUnderEnforcement(unittest.TestCase):
+    """Fix 16 (and 15): the Terraform state lock, taken by the project's state role, with enforcement on."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            cls.server.client("s3").create_bucket(Bucket=STATE_BUCKET)
+            dynamodb = cls.server.client("dynamodb")
+            for name in ("locks", "other"):
+                dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                                      KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+                                      AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+            # The role may also use a second state, which the Terraform test has to itself.
+            statements = [*state_role_statements(STATE_BUCKET, STATE_KEY),
+                          *state_role_statements(STATE_BUCKET, TERRAFORM_STATE_KEY),
+                          allow(["dynamodb:PutItem", "dynamodb:BatchWriteItem"], ARN.format("dynamodb", "table/other"))]
+            cls.credentials = role_credentials(cls.server, "state-dev", statements)
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.dynamodb = self.server.client("dynamodb", self.credentials)
+
+    def assertDenied(self, call, action):
+        with self.assertRaises(ClientError) as caught:
+            call()
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], "AccessDeniedException")
+        self.assertEqual(error["Message"], (
+            "User: arn:aws:sts::123456789012:assumed-role/state-dev/state-dev is not authorized to perform: "
+            f"dynamodb:{action} on resource: {ARN.format('dynamodb', 'table/locks')} because no identity-based "
+            f"policy allows the dynamodb:{action} action"))
+
+    def test_lock_and_digest_of_its_own_state(self):
+        lock_id = f"{STATE_BUCKET}/{STATE_KEY}"
+        self.assertEqual(self.dynamodb.describe_table(TableName="locks")["Table"]["TableName"], "locks")
+        # As the S3 backend does: take the lock, read it back, write the state's digest, release the lock.
+        self.dynamodb.put_item(TableName="locks", Item={"LockID": {"S": lock_id}, "Info": {"S": "{}"}},
+                               ConditionExpression="attribute_not_exists(LockID)")
+        self.assertEqual(self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": lock_id}}, ConsistentRead=True)
+                         ["Item"]["Info"], {"S": "{}"})
+        self.dynamodb.put_item(TableName="locks", Item={"LockID": {"S": lock_id + "-md5"}, "Digest": {"S": "0a"}})
+        self.assertIn("Item", self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": lock_id + "-md5"}}))
+        self.dynamodb.delete_item(TableName="locks", Key={"LockID": {"S": lock_id}})
+
+    def test_the_lock_of_another_state_is_refused(self):
+        other = {"LockID": {"S": f"{STATE_BUCKET}/workspaces/prod/terraform.tfstate"}}
+        self.assertDenied(lambda: self.dynamodb.put_item(TableName="locks", Item=other), "PutItem")
+        self.assertDenied(lambda: self.dynamodb.get_item(TableName="locks", Key=other), "GetItem")
+        self.assertDenied(lambda: self.dynamodb.delete_item(TableName="locks", Key=other), "DeleteItem")
+
+    def test_actions_and_tables_outside_the_grant_are_refused(self):
+        self.assertDenied(lambda: self.dynamodb.scan(TableName="locks"), "Scan")
+        own = {"LockID": {"S": f"{STATE_BUCKET}/{STATE_KEY}"}}
+        self.assertDenied(lambda: self.dynamodb.update_item(TableName="locks", Key=own), "UpdateItem")
+        self.dynamodb.put_item(TableName="other", Item={"LockID": {"S": "anything"}})
+        # A batch is refused unless every table it names is allowed.
+        writes = {"other": [{"PutRequest": {"Item": {"LockID": {"S": "a"}}}}],
+                  "locks": [{"PutRequest": {"Item": own}}]}
+        self.assertDenied(lambda: self.dynamodb.batch_write_item(RequestItems=writes), "BatchWriteItem")
+
+    @unittest.skipUnless(shutil.which("terraform"), "terraform is not installed")
+    def test_terraform_init_and_apply_with_the_s3_backend(self):
+        key = TERRAFORM_STATE_KEY
+        with tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "main.tf"), "w") as config:
+                config.write(TERRAFORM_S3_BACKEND.format(bucket=STATE_BUCKET, key=key, region=REGION))
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+            env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_REGION=REGION, CHECKPOINT_DISABLE="1",
+                       AWS_ACCESS_KEY_ID=self.credentials["AccessKeyId"],
+                       AWS_SECRET_ACCESS_KEY=self.credentials["SecretAccessKey"],
+                       AWS_SESSION_TOKEN=self.credentials["SessionToken"])
+            for command in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+                run = subprocess.run(["terraform", *command], cwd=directory, env=env, capture_output=True, text=True,
+                                     timeout=120)
+                self.assertEqual(run.returncode, 0, f"terraform {command[0]}: {run.stdout}{run.stderr}")
+        digest = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}-md5"}})
+        self.assertIn("Digest", digest["Item"])
+        self.assertNotIn("Item", self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}"}}))
+        state = json.loads(self.server.client("s3", self.credentials).get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
+        self.assertEqual(state["outputs"]["x"]["value"], "1")
 
 
 if __name__ == "__main__":
