@@ -24,6 +24,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: E402
 server.apply_fixes()
 
 import boto3  # noqa: E402
+from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 from moto import mock_aws  # noqa: E402
@@ -1259,6 +1260,72 @@ class StateRoleUnderEnforcement(unittest.TestCase):
         self.assertNotIn("Item", self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}"}}))
         state = json.loads(self.server.client("s3", self.credentials).get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
         self.assertEqual(state["outputs"]["x"]["value"], "1")
+
+
+WEB_IDENTITY_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    "Principal": {"Federated": "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com"},
+    "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                  "StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:environment:dev"}}}]})
+
+
+class WebIdentityCredentials(unittest.TestCase):
+    """Fix 17: CI's OIDC credentials (sts:AssumeRoleWithWebIdentity, unsigned) with enforcement on."""
+
+    ACCOUNT = "210987654321"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            iam = cls.server.client("iam", account=cls.ACCOUNT)
+            parameter = f"arn:aws:ssm:{REGION}:{cls.ACCOUNT}:parameter/app/dev/image-tag"
+            cls.role = iam.create_role(RoleName="ci", AssumeRolePolicyDocument=WEB_IDENTITY_TRUST)["Role"]
+            iam.put_role_policy(RoleName="ci", PolicyName="ci", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [allow("ssm:GetParameter", parameter)]}))
+            iam.create_role(RoleName="not-federated", AssumeRolePolicyDocument=TRUST_ANYONE)
+            ssm = cls.server.client("ssm", account=cls.ACCOUNT)
+            for name in ("/app/dev/image-tag", "/app/prod/image-tag"):
+                ssm.put_parameter(Name=name, Value="1", Type="String")
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assume(self, role_arn):
+        # As in CI: no credentials, so the SDK sends the call unsigned (the token is the credential).
+        sts = boto3.client("sts", region_name=REGION, endpoint_url=self.server.endpoint,
+                           config=Config(signature_version=UNSIGNED))
+        return sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions",
+                                                 WebIdentityToken="any.token.at-all")
+
+    def test_credentials_of_the_roles_account_with_its_policies(self):
+        response = self.assume(self.role["Arn"])
+        arn = f"arn:aws:sts::{self.ACCOUNT}:assumed-role/ci/github-actions"
+        self.assertEqual(response["AssumedRoleUser"], {"Arn": arn, "AssumedRoleId": f"{self.role['RoleId']}:github-actions"})
+        credentials = response["Credentials"]
+        identity = self.server.client("sts", credentials).get_caller_identity()
+        self.assertEqual((identity["Account"], identity["Arn"]), (self.ACCOUNT, arn))
+        ssm = self.server.client("ssm", credentials)
+        self.assertEqual(ssm.get_parameter(Name="/app/dev/image-tag")["Parameter"]["Value"], "1")
+        with self.assertRaises(ClientError) as caught:
+            ssm.get_parameter(Name="/app/prod/image-tag")
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], "AccessDeniedException")
+        self.assertIn(f"{arn} is not authorized to perform: ssm:GetParameter on resource: "
+                      f"arn:aws:ssm:{REGION}:{self.ACCOUNT}:parameter/app/prod/image-tag", error["Message"])
+
+    def test_a_role_that_does_not_exist_or_trusts_no_web_identity_is_refused(self):
+        for name in ("missing", "not-federated"):
+            with self.assertRaises(ClientError) as caught:
+                self.assume(f"arn:aws:iam::{self.ACCOUNT}:role/{name}")
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+            self.assertEqual(caught.exception.response["Error"], {
+                "Type": "Sender", "Code": "AccessDenied", "Message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"})
 
 
 if __name__ == "__main__":
