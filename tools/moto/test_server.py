@@ -1158,17 +1158,21 @@ output "x" {{
 """
 
 
-def state_role_statements(bucket, key):
+def state_role_statements(bucket, key, read_only=False):
     """The project's state role policy (src/constructs/state-access-role.ts): one state object, its lockfile, and
-    its own LockID values in the lock table."""
+    its own LockID values in the lock table; read only, the state object and its digest."""
     bucket_arn, state = f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/{key}"
+    lock_keys = {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [f"{bucket}/{key}", f"{bucket}/{key}-md5"]}}
+    list_own_prefix = allow("s3:ListBucket", bucket_arn, {"StringLike": {"s3:prefix": [key, f"{key}*"]}})
+    if read_only:
+        return [list_own_prefix, allow("s3:GetObject", state),
+                allow(["dynamodb:DescribeTable", "dynamodb:GetItem"], ARN.format("dynamodb", "table/locks"), lock_keys)]
     return [
-        allow("s3:ListBucket", bucket_arn, {"StringLike": {"s3:prefix": [key, f"{key}*"]}}),
+        list_own_prefix,
         allow(["s3:GetObject", "s3:PutObject"], [state, f"{state}.tflock"]),
         allow("s3:DeleteObject", f"{state}.tflock"),
         allow(["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-              ARN.format("dynamodb", "table/locks"),
-              {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [f"{bucket}/{key}", f"{bucket}/{key}-md5"]}}),
+              ARN.format("dynamodb", "table/locks"), lock_keys),
     ]
 
 
@@ -1190,6 +1194,8 @@ class StateRoleUnderEnforcement(unittest.TestCase):
                           *state_role_statements(STATE_BUCKET, TERRAFORM_STATE_KEY),
                           allow(["dynamodb:PutItem", "dynamodb:BatchWriteItem"], ARN.format("dynamodb", "table/other"))]
             cls.credentials = role_credentials(cls.server, "state-dev", statements)
+            cls.plan_credentials = role_credentials(
+                cls.server, "state-dev-plan", state_role_statements(STATE_BUCKET, TERRAFORM_STATE_KEY, read_only=True))
             cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
         except BaseException:
             cls.server.stop()
@@ -1240,27 +1246,36 @@ class StateRoleUnderEnforcement(unittest.TestCase):
                   "locks": [{"PutRequest": {"Item": own}}]}
         self.assertDenied(lambda: self.dynamodb.batch_write_item(RequestItems=writes), "BatchWriteItem")
 
+    def terraform(self, directory, credentials, *arguments):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+        env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_REGION=REGION, CHECKPOINT_DISABLE="1",
+                   AWS_ACCESS_KEY_ID=credentials["AccessKeyId"], AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+                   AWS_SESSION_TOKEN=credentials["SessionToken"])
+        return subprocess.run(["terraform", *arguments, "-input=false", "-no-color"], cwd=directory, env=env,
+                              capture_output=True, text=True, timeout=120)
+
     @unittest.skipUnless(shutil.which("terraform"), "terraform is not installed")
-    def test_terraform_init_and_apply_with_the_s3_backend(self):
+    def test_terraform_with_the_s3_backend_as_the_state_role_and_its_read_only_plan_role(self):
         key = TERRAFORM_STATE_KEY
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "main.tf"), "w") as config:
                 config.write(TERRAFORM_S3_BACKEND.format(bucket=STATE_BUCKET, key=key, region=REGION))
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-            env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_REGION=REGION, CHECKPOINT_DISABLE="1",
-                       AWS_ACCESS_KEY_ID=self.credentials["AccessKeyId"],
-                       AWS_SECRET_ACCESS_KEY=self.credentials["SecretAccessKey"],
-                       AWS_SESSION_TOKEN=self.credentials["SessionToken"])
-            for command in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
-                run = subprocess.run(["terraform", *command], cwd=directory, env=env, capture_output=True, text=True,
-                                     timeout=120)
-                self.assertEqual(run.returncode, 0, f"terraform {command[0]}: {run.stdout}{run.stderr}")
-        digest = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}-md5"}})
-        self.assertIn("Digest", digest["Item"])
-        self.assertNotIn("Item", self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}"}}))
-        state = json.loads(self.server.client("s3", self.credentials).get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
-        self.assertEqual(state["outputs"]["x"]["value"], "1")
-
+            for arguments in (["init"], ["apply", "-auto-approve"]):
+                run = self.terraform(directory, self.credentials, *arguments)
+                self.assertEqual(run.returncode, 0, f"terraform {arguments[0]}: {run.stdout}{run.stderr}")
+            digest = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}-md5"}})
+            self.assertIn("Digest", digest["Item"])
+            lock = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}"}})
+            self.assertNotIn("Item", lock)  # released
+            state = self.server.client("s3", self.credentials).get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read()
+            self.assertEqual(json.loads(state)["outputs"]["x"]["value"], "1")
+            # The read-only plan role reads the state and its digest without a lock, and cannot take one.
+            run = self.terraform(directory, self.plan_credentials, "plan", "-lock=false")
+            self.assertEqual(run.returncode, 0, f"terraform plan -lock=false: {run.stdout}{run.stderr}")
+            self.assertIn("No changes.", run.stdout)
+            run = self.terraform(directory, self.plan_credentials, "plan")
+            self.assertNotEqual(run.returncode, 0)
+            self.assertIn("Error acquiring the state lock", run.stderr)
 
 WEB_IDENTITY_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
