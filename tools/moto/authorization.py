@@ -1,10 +1,10 @@
-"""Resource ARNs and condition keys for moto's IAM enforcement (fixes 10 and 11 of server.py).
+"""Resource ARNs and condition keys for moto's IAM enforcement (fixes 10, 11 and 16 of server.py).
 
 AWS authorizes a request once for each resource the action names (the Service Authorization Reference lists the
 resource types per action); moto 5.2 authorizes ECS, ECR, SSM, ELBv2, Application Auto Scaling, CloudWatch Logs,
-CloudWatch and Secrets Manager against resource "*" only. `request_checks(response)` computes what AWS evaluates
-for one request: a list of (IAM action, resource ARN, condition context) that must all be allowed, including the
-iam:PassRole checks AWS adds when a request hands a role to a service.
+CloudWatch, Secrets Manager and DynamoDB against resource "*" only. `request_checks(response)` computes what AWS
+evaluates for one request: a list of (IAM action, resource ARN, condition context) that must all be allowed,
+including the iam:PassRole checks AWS adds when a request hands a role to a service.
 """
 
 import re
@@ -20,9 +20,10 @@ IAM_PREFIXES = {
     "logs": "logs",
     "cloudwatch": "cloudwatch",
     "secretsmanager": "secretsmanager",
+    "dynamodb": "dynamodb",
 }
 # Services whose SDK protocol is JSON (AccessDeniedException) rather than query/XML (AccessDenied).
-JSON_PROTOCOL_SERVICES = {"ecs", "ecr", "ssm", "application-autoscaling", "logs", "secretsmanager"}
+JSON_PROTOCOL_SERVICES = {"ecs", "ecr", "ssm", "application-autoscaling", "logs", "secretsmanager", "dynamodb"}
 
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
 ECS_SERVICE = "ecs.amazonaws.com"
@@ -53,8 +54,9 @@ def check_element_matches(statement, element, value):
 class Request:
     """What a rule needs from moto's response object: parameters, account, region, partition."""
 
-    def __init__(self, response):
+    def __init__(self, response, action=None):
         self.response = response
+        self.action = action
         self.account = response.current_account
         self.region = response.region
         self.partition = getattr(response, "partition", "aws")
@@ -334,6 +336,182 @@ def _secret(request):
     return [(None, arn, context)]
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# DynamoDB. Item actions are authorized on the table (`table/NAME`), Query and Scan of an index on the index
+# (`table/NAME/index/INDEX`); dynamodb:LeadingKeys holds the partition key values the request names (the item's or
+# the key's, each one of a batch, the value a Query's key condition sets), as strings. Transactions have no action of
+# their own: each element is authorized as the item action it performs (a ConditionCheck as ConditionCheckItem) with
+# dynamodb:EnclosingOperation naming the transaction.
+
+
+def _dynamodb_table(request, name):
+    """(table ARN, moto's table or None) for a TableName (a name or an ARN)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    backend = dynamodb_backends[request.account][request.region]
+    table = backend.tables.get(_dynamodb_table_name(name))
+    if name.startswith("arn:"):
+        return name, table
+    return request.arn("dynamodb", f"table/{name}"), table
+
+
+def _dynamodb_table_name(name_or_arn):
+    match = re.match(r"arn:[^:]+:dynamodb:[^:]*:[^:]*:table/([^/]+)", name_or_arn or "")
+    return match.group(1) if match else name_or_arn
+
+
+def _dynamodb_value(attribute_value):
+    """An AttributeValue as the string IAM compares ({"S": "x"} -> "x", {"N": "1"} -> "1", B base64)."""
+    import base64
+
+    if not isinstance(attribute_value, dict) or len(attribute_value) != 1:
+        return None
+    [(kind, value)] = attribute_value.items()
+    if kind == "B":
+        return value if isinstance(value, str) else base64.b64encode(value).decode()
+    return value if kind in ("S", "N") else None
+
+
+def _dynamodb_hash_keys(table, key_or_item):
+    """The partition key attribute names of a table; without the table, the attribute of a one-attribute key."""
+    if table is not None:
+        return list(table.hash_key_names)
+    return list(key_or_item) if len(key_or_item or {}) == 1 else []
+
+
+def _dynamodb_leading_keys(table, keys_or_items):
+    values = []
+    for key in keys_or_items:
+        for name in _dynamodb_hash_keys(table, key or {}):
+            value = _dynamodb_value((key or {}).get(name))
+            if value is not None and value not in values:
+                values.append(value)
+    return values
+
+
+def _dynamodb_context(source, leading_keys=None, enclosing=None):
+    context = {}
+    if leading_keys:
+        context["dynamodb:LeadingKeys"] = leading_keys
+    for member in ("ReturnValues", "ReturnConsumedCapacity", "Select"):
+        if source.get(member):
+            context[f"dynamodb:{member}"] = source[member]
+    if enclosing:
+        context["dynamodb:EnclosingOperation"] = enclosing
+    return context
+
+
+def _params(request, names):
+    """The request parameters of these names that are set, as a dict (the shape of a transaction element)."""
+    return {name: request.param(name) for name in names if request.param(name) is not None}
+
+
+_DYNAMODB_ITEM_MEMBERS = ("TableName", "Key", "Item", "ReturnValues", "ReturnConsumedCapacity", "Select")
+
+
+def _dynamodb_item_check(request, source, action=None, enclosing=None):
+    arn, table = _dynamodb_table(request, source.get("TableName", ""))
+    key = source.get("Item") if "Item" in source else source.get("Key")
+    leading = _dynamodb_leading_keys(table, [key]) if key else []
+    return (action, arn, _dynamodb_context(source, leading, enclosing))
+
+
+def _dynamodb_item(request):
+    return [_dynamodb_item_check(request, _params(request, _DYNAMODB_ITEM_MEMBERS))]
+
+
+def _dynamodb_key_schema(table, index):
+    """The KeySchema of a table, or of one of its indexes; None when unknown."""
+    if table is None:
+        return None
+    if not index:
+        return table.schema
+    return next((i.schema for i in table.global_indexes + table.indexes if i.name == index), None)
+
+
+def _dynamodb_query_leading_keys(request, table, index):
+    """The partition key value(s) of a Query: from KeyConditionExpression (moto's parser, on the table's or the
+    index's key schema) or from the EQ condition on the partition key in the legacy KeyConditions."""
+    schema = _dynamodb_key_schema(table, index)
+    conditions = request.param("KeyConditions")
+    if conditions:
+        hash_names = [k["AttributeName"] for k in schema or [] if k["KeyType"] == "HASH"] or list(conditions)
+        values = []
+        for name in hash_names:
+            condition = conditions.get(name) or {}
+            if condition.get("ComparisonOperator") == "EQ" and condition.get("AttributeValueList"):
+                values.append(_dynamodb_value(condition["AttributeValueList"][0]))
+        return [v for v in values if v is not None]
+    expression = request.param("KeyConditionExpression")
+    if not expression or schema is None:
+        return []
+    from moto.dynamodb.parsing.key_condition_expression import parse_expression
+
+    try:
+        hash_conditions, _, _ = parse_expression(expression, request.param("ExpressionAttributeValues") or {},
+                                                 request.param("ExpressionAttributeNames") or {}, schema)
+    except Exception:  # an invalid expression is the handler's to report
+        return []
+    return [v for v in (_dynamodb_value(value) for _, value in hash_conditions) if v is not None]
+
+
+def _dynamodb_query_or_scan(request):
+    arn, table = _dynamodb_table(request, request.param("TableName", ""))
+    index = request.param("IndexName")
+    if index:
+        arn = f"{arn}/index/{index}"
+    leading = _dynamodb_query_leading_keys(request, table, index) if request.action == "Query" else []
+    source = _params(request, ("ReturnConsumedCapacity", "Select"))
+    return [(None, arn, _dynamodb_context(source, leading))]
+
+
+def _dynamodb_batch_get(request):
+    checks = []
+    for name, batch in (request.param("RequestItems") or {}).items():
+        arn, table = _dynamodb_table(request, name)
+        leading = _dynamodb_leading_keys(table, (batch or {}).get("Keys") or [])
+        checks.append((None, arn, _dynamodb_context(_params(request, ("ReturnConsumedCapacity",)), leading)))
+    return checks
+
+
+def _dynamodb_batch_write(request):
+    checks = []
+    for name, writes in (request.param("RequestItems") or {}).items():
+        arn, table = _dynamodb_table(request, name)
+        keys = [(w.get("PutRequest") or {}).get("Item") or (w.get("DeleteRequest") or {}).get("Key")
+                for w in writes or []]
+        leading = _dynamodb_leading_keys(table, [k for k in keys if k])
+        checks.append((None, arn, _dynamodb_context(_params(request, ("ReturnConsumedCapacity",)), leading)))
+    return checks
+
+
+_DYNAMODB_TRANSACT_ACTIONS = {"Get": "dynamodb:GetItem", "Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem",
+                              "Delete": "dynamodb:DeleteItem", "ConditionCheck": "dynamodb:ConditionCheckItem"}
+
+
+def _dynamodb_transact(request):
+    enclosing = request.action
+    checks = []
+    for element in request.list_param("TransactItems"):
+        for member, action in _DYNAMODB_TRANSACT_ACTIONS.items():
+            if member in (element or {}):
+                source = {k: v for k, v in element[member].items() if k in ("TableName", "Key", "Item")}
+                if request.param("ReturnConsumedCapacity"):
+                    source["ReturnConsumedCapacity"] = request.param("ReturnConsumedCapacity")
+                checks.append(_dynamodb_item_check(request, source, action, enclosing))
+    return checks
+
+
+def _dynamodb_table_or_resource(request):
+    """Other table actions (DescribeTable, UpdateTable, DescribeTimeToLive, ...) on the table they name;
+    tagging actions on their ResourceArn; the rest (ListTables, DescribeLimits) on "*"."""
+    if request.param("TableName"):
+        return [(None, _dynamodb_table(request, request.param("TableName"))[0], {})]
+    if request.param("ResourceArn"):
+        return [(None, request.param("ResourceArn"), {})]
+    return [(None, "*", {})]
+
+
 def _star(_request):
     return [(None, "*", {})]
 
@@ -397,14 +575,25 @@ RULES = {
         "GetSecretValue", "PutSecretValue", "DescribeSecret", "RotateSecret", "UpdateSecret", "DeleteSecret",
         "RestoreSecret", "CancelRotateSecret", "ListSecretVersionIds", "UpdateSecretVersionStage",
         "GetResourcePolicy", "PutResourcePolicy", "DeleteResourcePolicy", "TagResource", "UntagResource")},
+    "dynamodb": {
+        **{action: _dynamodb_item for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")},
+        "Query": _dynamodb_query_or_scan,
+        "Scan": _dynamodb_query_or_scan,
+        "BatchGetItem": _dynamodb_batch_get,
+        "BatchWriteItem": _dynamodb_batch_write,
+        "TransactGetItems": _dynamodb_transact,
+        "TransactWriteItems": _dynamodb_transact,
+    },
 }
+# Actions of these services that no rule names: the default rule (for the others, "*").
+DEFAULT_RULES = {"dynamodb": _dynamodb_table_or_resource}
 
 
 def request_checks(response, action):
     """[(IAM action, resource, condition context)] that AWS authorizes for this request; every one must be allowed."""
     prefix = IAM_PREFIXES[response.service_name]
-    rule = RULES.get(response.service_name, {}).get(action, _star)
-    request = Request(response)
+    rule = RULES.get(response.service_name, {}).get(action, DEFAULT_RULES.get(response.service_name, _star))
+    request = Request(response, action)
     checks = []
     for iam_action, resource, context in rule(request):
         if iam_action == "iam:PassRole" and not PASS_ROLE["enabled"]:

@@ -135,15 +135,61 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    for as family:revision is returned whatever its status. A release tool that deregistered a bad revision read
    it back as current. The fix resolves a bare family to its latest ACTIVE revision (CreateService, UpdateService
    and RunTask given a family use the same resolution).
+
+15. S3 signatures over keys and queries with `:` or `/`. With IAM enforcement on, moto 5.2 checks an S3 request's
+   SigV4 signature over the URL werkzeug rebuilt for it, in which the query's %3A and %2F (and the %3A, %40, %2B and
+   other reserved characters of a key) are decoded; the SDKs signed the encoded form, so the signatures differ and
+   moto answers SignatureDoesNotMatch (403). AWS computes the canonical request over the URI-encoded path and query,
+   which is what the client signed. Terraform's S3 backend lists `ListObjectsV2 prefix=env:/` (the default workspace
+   key prefix) at every `terraform init`, so every init against an S3 backend failed once enforcement was on ("Failed
+   to get existing workspaces: ... SignatureDoesNotMatch"), as did any request on an object key containing `:`. The
+   fix checks the signature over the path as received (werkzeug's RAW_URI) and the query, each path segment, query
+   name and value percent-encoded in SigV4's canonical form (only A-Z a-z 0-9 - _ . ~ left as they are), which is
+   what botocore and the Go SDK sign; a wrong secret is still refused. Terraform ignores an AccessDenied on that
+   listing when the prefix is the default one, as on AWS, so a state role limited to its own `s3:prefix` can run init
+   (moto supplies no s3:prefix, so such a ListBucket statement never matches).
+
+16. DynamoDB with resource ARNs and dynamodb:LeadingKeys. moto 5.2 authorizes every DynamoDB action against
+   resource "*" and with no DynamoDB condition key. AWS authorizes the item actions (GetItem, PutItem, UpdateItem,
+   DeleteItem), DescribeTable and the other table actions on `arn:aws:dynamodb:R:A:table/NAME`, Query and Scan on
+   the table or on `table/NAME/index/INDEX` when they read an index, BatchGetItem and BatchWriteItem once per
+   table they name, and the elements of TransactGetItems/TransactWriteItems as the item action each performs (a
+   ConditionCheck as dynamodb:ConditionCheckItem, with dynamodb:EnclosingOperation); the condition key
+   dynamodb:LeadingKeys holds the partition key values the request names. So a policy scoped to the lock table
+   of Terraform's S3 backend (`dynamodb_table`) was denied everywhere, and a state role confined with
+   `ForAllValues:StringEquals dynamodb:LeadingKeys` to its own LockID values (`<bucket>/<key>` and
+   `<bucket>/<key>-md5`) could not be shown to lock its state and be refused another's. The fix adds DynamoDB to
+   fix 10's rules (tools/moto/authorization.py): those ARNs, dynamodb:LeadingKeys from the Key or Item (the
+   table's partition key, read from moto's table; the single attribute of a key when the table is unknown), from
+   each key or item of a batch or transaction, and from a Query's KeyConditionExpression (parsed by moto, on the
+   table's or index's key schema) or KeyConditions; dynamodb:ReturnValues, ReturnConsumedCapacity and Select when
+   the request sets them. Actions that name no table (ListTables) keep "*". The refusal is AWS's
+   AccessDeniedException (HTTP 400). Not emulated: dynamodb:Attributes.
+
+17. STS AssumeRoleWithWebIdentity under IAM enforcement. AWS takes AssumeRoleWithWebIdentity (and
+   AssumeRoleWithSAML) unsigned, the token being the credential; it refuses with AccessDenied "Not authorized to
+   perform sts:AssumeRoleWithWebIdentity" (HTTP 403) unless the role exists and its trust policy allows the action
+   to a federated principal, and it returns credentials of the role, in the role's account, subject to the role's
+   policies, with AssumedRoleId "<role id>:<session name>". moto 5.2 already returns credentials in the role's
+   account that carry the role's identity policies, but with enforcement on it tries to authenticate the unsigned
+   request and answers HTTP 500 (no Authorization header), so a test could not take CI's OIDC credentials once
+   enforcement was on; it also accepts a role that does not exist (the credentials are then refused everything)
+   and reports a made-up AssumedRoleId. The fix lets the two unsigned operations through, refuses a role that
+   does not exist or whose trust policy allows sts:AssumeRoleWithWebIdentity to no Federated principal, and
+   reports the role's id. Any token is still accepted: there is no issuer to verify it against locally, so the
+   trust policy's conditions on the token's claims (aud, sub) are not evaluated, the OIDC provider need not exist,
+   and the answer carries no SubjectFromWebIdentityToken, Audience or Provider. Session policies are not applied.
 """
 
 import fnmatch
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the helper modules beside this file
 
+from moto.core.exceptions import _RESTError as RESTError  # the XML error of the query protocol
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 
 # What AWS would see for a request made through the SDKs over HTTPS.
@@ -516,6 +562,15 @@ def _fix_ecs_run_task():
 # 10. IAM enforcement with resource ARNs; 11. iam:PassRole (the ARNs per action are in authorization.py)
 
 
+class QueryAccessDenied(RESTError):
+    """AWS's AccessDenied (HTTP 403) in the XML of the query protocol."""
+
+    code = 403
+
+    def __init__(self, message):
+        super().__init__("AccessDenied", message)
+
+
 def _access_denied_message(principal, action, resource, explicit):
     why = ("with an explicit deny in an identity-based policy" if explicit
            else f"because no identity-based policy allows the {action} action")
@@ -530,15 +585,8 @@ def _fix_iam_resources():
     import authorization
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.core.exceptions import JsonRESTError, ServiceException
-    from moto.core.exceptions import _RESTError as RESTError  # the XML error of the query protocol
     from moto.core.responses import ActionResult
     from moto.iam.access_control import IAMPolicy, IAMRequest
-
-    class QueryAccessDenied(RESTError):
-        code = 403
-
-        def __init__(self, message):
-            super().__init__("AccessDenied", message)
 
     class SerializedRefusal(HTTPException):
         code = 403
@@ -734,6 +782,106 @@ def _fix_ecs_task_definition_by_family():
     EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 15. S3 signatures over the request as it was signed
+
+
+def canonical_s3_uri(raw_path, query):
+    """The path and query of an S3 request in SigV4's canonical encoding: each path segment and each query name and
+    value percent-encoded once, with only A-Z a-z 0-9 - _ . ~ left as they are (an encoded `/` inside a segment stays
+    encoded). Idempotent, so a request sent already in that form (as the SDKs send it) keeps the form it was signed
+    in, and one whose server-side URL lost the encoding of `:` or `/` gets it back."""
+    from urllib.parse import quote, unquote
+
+    path = "/".join(quote(unquote(segment), safe="~") for segment in raw_path.split("/"))
+    pairs = []
+    for pair in query.split("&") if query else []:
+        name, _, value = pair.partition("=")
+        pairs.append(f"{quote(unquote(name), safe='~')}={quote(unquote(value), safe='~')}")
+    return path + ("?" + "&".join(pairs) if pairs else "")
+
+
+def _fix_s3_signature_encoding():
+    from urllib.parse import urlparse
+
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.iam.access_control import S3IAMRequest
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def authenticate_and_authorize_action(self, iam_request_cls, resource="*"):
+        if iam_request_cls is not S3IAMRequest:
+            return original(self, iam_request_cls, resource)
+        # moto's raw_path is the path as received (werkzeug's RAW_URI); its uri's query is werkzeug's IRI of the
+        # query, decoded except for %25 & = + #, which re-encodes to what the client sent.
+        path = canonical_s3_uri(getattr(self, "raw_path", None) or urlparse(self.uri).path, urlparse(self.uri).query)
+
+        def signed_request(**kwargs):
+            return S3IAMRequest(**{**kwargs, "path": path})
+
+        return original(self, signed_request, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize_action
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 17. STS AssumeRoleWithWebIdentity under IAM enforcement
+
+# Operations AWS takes unsigned: the token or assertion in the request is the credential.
+STS_UNSIGNED_ACTIONS = {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
+WEB_IDENTITY_REFUSAL = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+
+
+def web_identity_role(role_arn):
+    """The IAM role that AssumeRoleWithWebIdentity may assume, or None: the role must exist in the account its ARN
+    names, and its trust policy must allow sts:AssumeRoleWithWebIdentity to a Federated principal (the conditions on
+    the token's claims are not evaluated: the token is not verified)."""
+    import authorization
+    from moto.iam.models import iam_backends
+
+    match = re.match(r"arn:([^:]+):iam::(\d{12}):role/", role_arn or "")
+    if not match:
+        return None
+    backend = iam_backends[match.group(2)][match.group(1)]
+    role = next((r for r in backend.get_roles() if r.arn == role_arn), None)
+    if role is None:
+        return None
+    document = role.assume_role_policy_document
+    document = json.loads(document) if isinstance(document, str) else document
+    for statement in _as_list(document.get("Statement", [])):
+        principal = statement.get("Principal")
+        if (statement.get("Effect") == "Allow" and isinstance(principal, dict) and "Federated" in principal
+                and "Action" in statement
+                and authorization.check_element_matches(statement, "Action", "sts:AssumeRoleWithWebIdentity")):
+            return role
+    return None
+
+
+def _fix_sts_web_identity():
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.sts.responses import TokenResponse
+
+    authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+    assume = TokenResponse.assume_role_with_web_identity
+
+    def authenticate_and_authorize_normal_action(self, resource="*"):
+        enforcing = ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
+        if enforcing and getattr(self, "service_name", None) == "sts" and self._get_action() in STS_UNSIGNED_ACTIONS:
+            return
+        return authorize(self, resource)
+
+    def assume_role_with_web_identity(self):
+        if web_identity_role(self._get_param("RoleArn")) is None:
+            raise QueryAccessDenied(WEB_IDENTITY_REFUSAL)
+        result = assume(self)
+        result.result["AssumedRoleUser"]["AssumedRoleId"] = result.result["Credentials"].user_id
+        return result
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authenticate_and_authorize_normal_action
+    TokenResponse.assume_role_with_web_identity = assume_role_with_web_identity
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -750,6 +898,8 @@ def apply_fixes():
     _fix_ecs_deployments()
     _fix_ecs_deployment_failures_endpoint()
     _fix_ecs_task_definition_by_family()
+    _fix_s3_signature_encoding()
+    _fix_sts_web_identity()
 
 
 if __name__ == "__main__":

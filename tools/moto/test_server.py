@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: E402
 server.apply_fixes()
 
 import boto3  # noqa: E402
+from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 from moto import mock_aws  # noqa: E402
@@ -895,6 +897,56 @@ class IamResourceArns(MockedAws):
                 self.assertEqual(self.checks("secretsmanager", action, SecretId=secret_id),
                                  [(f"secretsmanager:{action}", arn, {"secretsmanager:SecretId": arn})])
 
+    def test_dynamodb_tables_indexes_and_leading_keys(self):
+        client("dynamodb").create_table(
+            TableName="locks", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"},
+                                  {"AttributeName": "owner", "AttributeType": "S"},
+                                  {"AttributeName": "at", "AttributeType": "N"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-owner", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"},
+                                                   {"AttributeName": "at", "KeyType": "RANGE"}]}])
+        table = ARN.format("dynamodb", "table/locks")
+        lock = {"LockID": {"S": "state/dev.tfstate"}}
+        for action in ("GetItem", "DeleteItem", "UpdateItem"):
+            self.assertEqual(self.checks("dynamodb", action, TableName="locks", Key=lock),
+                             [(f"dynamodb:{action}", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate"]})])
+        self.assertEqual(self.checks("dynamodb", "PutItem", TableName=table, ReturnValues="ALL_OLD",
+                                     Item={"LockID": {"S": "state/dev.tfstate-md5"}, "Digest": {"S": "0a"}}),
+                         [("dynamodb:PutItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate-md5"],
+                                                       "dynamodb:ReturnValues": "ALL_OLD"})])
+        self.assertEqual(self.checks("dynamodb", "DescribeTable", TableName="locks"), [("dynamodb:DescribeTable", table, {})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks", KeyConditionExpression="#k = :v",
+                                     ExpressionAttributeNames={"#k": "LockID"}, ExpressionAttributeValues={":v": {"S": "a"}}),
+                         [("dynamodb:Query", table, {"dynamodb:LeadingKeys": ["a"]})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks", IndexName="by-owner", Select="COUNT",
+                                     KeyConditionExpression="owner = :o AND at > :t",
+                                     ExpressionAttributeValues={":o": {"S": "ci"}, ":t": {"N": "5"}}),
+                         [("dynamodb:Query", table + "/index/by-owner", {"dynamodb:LeadingKeys": ["ci"],
+                                                                         "dynamodb:Select": "COUNT"})])
+        self.assertEqual(self.checks("dynamodb", "Query", TableName="locks",
+                                     KeyConditions={"LockID": {"AttributeValueList": [{"S": "b"}], "ComparisonOperator": "EQ"}}),
+                         [("dynamodb:Query", table, {"dynamodb:LeadingKeys": ["b"]})])
+        self.assertEqual(self.checks("dynamodb", "Scan", TableName="locks", IndexName="by-owner"),
+                         [("dynamodb:Scan", table + "/index/by-owner", {})])
+        other = ARN.format("dynamodb", "table/other")
+        self.assertEqual(self.checks("dynamodb", "BatchGetItem", RequestItems={
+            "locks": {"Keys": [lock, {"LockID": {"S": "x"}}]}, "other": {"Keys": [{"id": {"N": "7"}}]}}),
+            [("dynamodb:BatchGetItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate", "x"]}),
+             ("dynamodb:BatchGetItem", other, {"dynamodb:LeadingKeys": ["7"]})])
+        self.assertEqual(self.checks("dynamodb", "BatchWriteItem", RequestItems={"locks": [
+            {"PutRequest": {"Item": {"LockID": {"S": "p"}, "Info": {"S": "i"}}}}, {"DeleteRequest": {"Key": lock}}]}),
+            [("dynamodb:BatchWriteItem", table, {"dynamodb:LeadingKeys": ["p", "state/dev.tfstate"]})])
+        enclosing = {"dynamodb:EnclosingOperation": "TransactWriteItems"}
+        self.assertEqual(self.checks("dynamodb", "TransactWriteItems", TransactItems=[
+            {"ConditionCheck": {"TableName": "locks", "Key": lock, "ConditionExpression": "attribute_exists(LockID)"}},
+            {"Put": {"TableName": "other", "Item": {"id": {"S": "q"}}}}]),
+            [("dynamodb:ConditionCheckItem", table, {"dynamodb:LeadingKeys": ["state/dev.tfstate"], **enclosing}),
+             ("dynamodb:PutItem", other, {"dynamodb:LeadingKeys": ["q"], **enclosing})])
+        self.assertEqual(self.resources("dynamodb", "ListTables"), ["*"])
+        self.assertEqual(self.resources("dynamodb", "ListTagsOfResource", ResourceArn=table), [table])
+
     def test_iam_wildcards(self):
         self.assertTrue(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/a"))
         self.assertFalse(authorization.iam_glob_matches("arn:aws:ecs:*:*:service/c/?", "arn:aws:ecs:r:1:service/c/ab"))
@@ -987,6 +1039,308 @@ class EcsDeploymentFailuresEndpoint(unittest.TestCase):
         self.assertEqual(self.failures("DELETE"), [])
         self.ecs.update_service(cluster="c", service="s", taskDefinition=self.register("web:broken"))
         self.wait_for(lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s["taskDefinition"] != good)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fixes 15-17 through a server with enforcement on.
+
+
+def role_credentials(server, role_name, statements):
+    """Creates a role with these policy statements and returns sts:AssumeRole credentials for it."""
+    iam = server.client("iam")
+    arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=TRUST_ANYONE)["Role"]["Arn"]
+    document = {"Version": "2012-10-17", "Statement": statements}
+    iam.put_role_policy(RoleName=role_name, PolicyName=role_name, PolicyDocument=json.dumps(document))
+    return server.client("sts").assume_role(RoleArn=arn, RoleSessionName=role_name)["Credentials"]
+
+
+class S3CanonicalUri(unittest.TestCase):
+    """Fix 15: the path and query moto checks the signature over."""
+
+    def test_decoded_characters_are_encoded_again(self):
+        self.assertEqual(server.canonical_s3_uri("/state/env:/dev/terraform.tfstate", "list-type=2&prefix=env:/"),
+                         "/state/env%3A/dev/terraform.tfstate?list-type=2&prefix=env%3A%2F")
+        self.assertEqual(server.canonical_s3_uri("/state", "prefix=a b!'()*,;$@&x=%26%3D%2B%23"),
+                         "/state?prefix=a%20b%21%27%28%29%2A%2C%3B%24%40&x=%26%3D%2B%23")
+
+    def test_the_encoding_the_sdks_send_is_kept(self):
+        for path, query, expected in (
+                ("/state/env%3A/dev/a%2Fb%25", "prefix=env%3A%2F", "/state/env%3A/dev/a%2Fb%25?prefix=env%3A%2F"),
+                ("/state/%C3%A9t%C3%A9~_-.", "delimiter=%2F&prefix=%C3%A9", "/state/%C3%A9t%C3%A9~_-.?delimiter=%2F&prefix=%C3%A9"),
+                ("/state/k", "tagging", "/state/k?tagging="),
+                ("/", "", "/")):
+            self.assertEqual(server.canonical_s3_uri(path, query), expected)
+
+
+class S3SignaturesUnderEnforcement(unittest.TestCase):
+    """Fix 15: S3 requests with `:` and `/` in their query or key, signed by boto3, with enforcement on."""
+
+    KEY = "env:/dev/terraform.tfstate"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            s3 = cls.server.client("s3")
+            for bucket in ("state", "other"):
+                s3.create_bucket(Bucket=bucket)
+                s3.put_object(Bucket=bucket, Key=cls.KEY, Body=b"{}")
+            cls.credentials = role_credentials(cls.server, "state", [
+                allow("s3:*", ["arn:aws:s3:::state", "arn:aws:s3:::state/*"])])
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def s3(self, credentials=None):
+        return self.server.client("s3", credentials or self.credentials)
+
+    def test_list_with_a_prefix_holding_a_colon_and_a_slash(self):
+        # What Terraform's S3 backend asks at every init: the workspaces under the default prefix "env:".
+        listed = self.s3().list_objects_v2(Bucket="state", Prefix="env:/", MaxKeys=1000)
+        self.assertEqual([o["Key"] for o in listed["Contents"]], [self.KEY])
+        versions = self.s3().list_object_versions(Bucket="state", Prefix="env:/", Delimiter="/")
+        self.assertEqual([p["Prefix"] for p in versions["CommonPrefixes"]], ["env:/dev/"])
+
+    def test_objects_whose_key_holds_a_colon(self):
+        s3 = self.s3()
+        s3.put_object(Bucket="state", Key="env:/prod/terraform.tfstate", Body=b"{}")
+        self.assertEqual(s3.get_object(Bucket="state", Key="env:/prod/terraform.tfstate")["Body"].read(), b"{}")
+        s3.put_object_tagging(Bucket="state", Key=self.KEY, Tagging={"TagSet": [{"Key": "a:b", "Value": "c/d"}]})
+        self.assertEqual(s3.get_object_tagging(Bucket="state", Key=self.KEY)["TagSet"], [{"Key": "a:b", "Value": "c/d"}])
+        s3.delete_object(Bucket="state", Key="env:/prod/terraform.tfstate")
+        odd = "env:/dev/a+b=c@d!$&'()*,;.json"
+        s3.put_object(Bucket="state", Key=odd, Body=b"1")
+        self.assertEqual(s3.head_object(Bucket="state", Key=odd)["ContentLength"], 1)
+        s3.delete_object(Bucket="state", Key=odd)
+
+    def test_other_reserved_characters_in_the_query(self):
+        listed = self.s3().list_objects_v2(Bucket="state", Prefix="a b+c&d=e#f%g'()!*,;$@~")
+        self.assertEqual(listed["KeyCount"], 0)
+
+    def test_the_signature_and_the_policy_are_still_checked(self):
+        forged = dict(self.credentials, SecretAccessKey="x" + self.credentials["SecretAccessKey"][1:])
+        with self.assertRaises(ClientError) as caught:
+            self.s3(forged).list_objects_v2(Bucket="state", Prefix="env:/")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        with self.assertRaises(ClientError) as caught:
+            self.s3().list_objects_v2(Bucket="other", Prefix="env:/")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "AccessDenied")
+
+
+STATE_BUCKET = "state"
+STATE_KEY = "workspaces/dev/terraform.tfstate"
+TERRAFORM_STATE_KEY = "workspaces/dev/app.tfstate"
+# An S3 backend as the stacks declare it (useStateBackend in src/stacks/shared.ts), for a loopback endpoint.
+TERRAFORM_S3_BACKEND = """
+terraform {{
+  backend "s3" {{
+    bucket                      = "{bucket}"
+    key                         = "{key}"
+    region                      = "{region}"
+    encrypt                     = true
+    dynamodb_table              = "locks"
+    use_lockfile                = true
+    use_path_style              = true
+    skip_credentials_validation = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+  }}
+}}
+
+output "x" {{
+  value = "1"
+}}
+"""
+
+
+def state_role_statements(bucket, key, read_only=False):
+    """The project's state role policy (src/constructs/state-access-role.ts): one state object, its lockfile, and
+    its own LockID values in the lock table; read only, the state object and its digest."""
+    bucket_arn, state = f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/{key}"
+    lock_keys = {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [f"{bucket}/{key}", f"{bucket}/{key}-md5"]}}
+    list_own_prefix = allow("s3:ListBucket", bucket_arn, {"StringLike": {"s3:prefix": [key, f"{key}*"]}})
+    if read_only:
+        return [list_own_prefix, allow("s3:GetObject", state),
+                allow(["dynamodb:DescribeTable", "dynamodb:GetItem"], ARN.format("dynamodb", "table/locks"), lock_keys)]
+    return [
+        list_own_prefix,
+        allow(["s3:GetObject", "s3:PutObject"], [state, f"{state}.tflock"]),
+        allow("s3:DeleteObject", f"{state}.tflock"),
+        allow(["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+              ARN.format("dynamodb", "table/locks"), lock_keys),
+    ]
+
+
+class StateRoleUnderEnforcement(unittest.TestCase):
+    """Fix 16 (and 15): the Terraform state lock, taken by the project's state role, with enforcement on."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            cls.server.client("s3").create_bucket(Bucket=STATE_BUCKET)
+            dynamodb = cls.server.client("dynamodb")
+            for name in ("locks", "other"):
+                dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                                      KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+                                      AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+            # The role may also use a second state, which the Terraform test has to itself.
+            statements = [*state_role_statements(STATE_BUCKET, STATE_KEY),
+                          *state_role_statements(STATE_BUCKET, TERRAFORM_STATE_KEY),
+                          allow(["dynamodb:PutItem", "dynamodb:BatchWriteItem"], ARN.format("dynamodb", "table/other"))]
+            cls.credentials = role_credentials(cls.server, "state-dev", statements)
+            cls.plan_credentials = role_credentials(
+                cls.server, "state-dev-plan", state_role_statements(STATE_BUCKET, TERRAFORM_STATE_KEY, read_only=True))
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.dynamodb = self.server.client("dynamodb", self.credentials)
+
+    def assertDenied(self, call, action):
+        with self.assertRaises(ClientError) as caught:
+            call()
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], "AccessDeniedException")
+        self.assertEqual(error["Message"], (
+            "User: arn:aws:sts::123456789012:assumed-role/state-dev/state-dev is not authorized to perform: "
+            f"dynamodb:{action} on resource: {ARN.format('dynamodb', 'table/locks')} because no identity-based "
+            f"policy allows the dynamodb:{action} action"))
+
+    def test_lock_and_digest_of_its_own_state(self):
+        lock_id = f"{STATE_BUCKET}/{STATE_KEY}"
+        self.assertEqual(self.dynamodb.describe_table(TableName="locks")["Table"]["TableName"], "locks")
+        # As the S3 backend does: take the lock, read it back, write the state's digest, release the lock.
+        self.dynamodb.put_item(TableName="locks", Item={"LockID": {"S": lock_id}, "Info": {"S": "{}"}},
+                               ConditionExpression="attribute_not_exists(LockID)")
+        self.assertEqual(self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": lock_id}}, ConsistentRead=True)
+                         ["Item"]["Info"], {"S": "{}"})
+        self.dynamodb.put_item(TableName="locks", Item={"LockID": {"S": lock_id + "-md5"}, "Digest": {"S": "0a"}})
+        self.assertIn("Item", self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": lock_id + "-md5"}}))
+        self.dynamodb.delete_item(TableName="locks", Key={"LockID": {"S": lock_id}})
+
+    def test_the_lock_of_another_state_is_refused(self):
+        other = {"LockID": {"S": f"{STATE_BUCKET}/workspaces/prod/terraform.tfstate"}}
+        self.assertDenied(lambda: self.dynamodb.put_item(TableName="locks", Item=other), "PutItem")
+        self.assertDenied(lambda: self.dynamodb.get_item(TableName="locks", Key=other), "GetItem")
+        self.assertDenied(lambda: self.dynamodb.delete_item(TableName="locks", Key=other), "DeleteItem")
+
+    def test_actions_and_tables_outside_the_grant_are_refused(self):
+        self.assertDenied(lambda: self.dynamodb.scan(TableName="locks"), "Scan")
+        own = {"LockID": {"S": f"{STATE_BUCKET}/{STATE_KEY}"}}
+        self.assertDenied(lambda: self.dynamodb.update_item(TableName="locks", Key=own), "UpdateItem")
+        self.dynamodb.put_item(TableName="other", Item={"LockID": {"S": "anything"}})
+        # A batch is refused unless every table it names is allowed.
+        writes = {"other": [{"PutRequest": {"Item": {"LockID": {"S": "a"}}}}],
+                  "locks": [{"PutRequest": {"Item": own}}]}
+        self.assertDenied(lambda: self.dynamodb.batch_write_item(RequestItems=writes), "BatchWriteItem")
+
+    def terraform(self, directory, credentials, *arguments):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+        env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_REGION=REGION, CHECKPOINT_DISABLE="1",
+                   AWS_ACCESS_KEY_ID=credentials["AccessKeyId"], AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+                   AWS_SESSION_TOKEN=credentials["SessionToken"])
+        return subprocess.run(["terraform", *arguments, "-input=false", "-no-color"], cwd=directory, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    @unittest.skipUnless(shutil.which("terraform"), "terraform is not installed")
+    def test_terraform_with_the_s3_backend_as_the_state_role_and_its_read_only_plan_role(self):
+        key = TERRAFORM_STATE_KEY
+        with tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "main.tf"), "w") as config:
+                config.write(TERRAFORM_S3_BACKEND.format(bucket=STATE_BUCKET, key=key, region=REGION))
+            for arguments in (["init"], ["apply", "-auto-approve"]):
+                run = self.terraform(directory, self.credentials, *arguments)
+                self.assertEqual(run.returncode, 0, f"terraform {arguments[0]}: {run.stdout}{run.stderr}")
+            digest = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}-md5"}})
+            self.assertIn("Digest", digest["Item"])
+            lock = self.dynamodb.get_item(TableName="locks", Key={"LockID": {"S": f"{STATE_BUCKET}/{key}"}})
+            self.assertNotIn("Item", lock)  # released
+            state = self.server.client("s3", self.credentials).get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read()
+            self.assertEqual(json.loads(state)["outputs"]["x"]["value"], "1")
+            # The read-only plan role reads the state and its digest without a lock, and cannot take one.
+            run = self.terraform(directory, self.plan_credentials, "plan", "-lock=false")
+            self.assertEqual(run.returncode, 0, f"terraform plan -lock=false: {run.stdout}{run.stderr}")
+            self.assertIn("No changes.", run.stdout)
+            run = self.terraform(directory, self.plan_credentials, "plan")
+            self.assertNotEqual(run.returncode, 0)
+            self.assertIn("Error acquiring the state lock", run.stderr)
+
+WEB_IDENTITY_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    "Principal": {"Federated": "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com"},
+    "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                  "StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:environment:dev"}}}]})
+
+
+class WebIdentityCredentials(unittest.TestCase):
+    """Fix 17: CI's OIDC credentials (sts:AssumeRoleWithWebIdentity, unsigned) with enforcement on."""
+
+    ACCOUNT = "210987654321"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer(INITIAL_NO_AUTH_ACTION_COUNT="100000")
+        try:
+            iam = cls.server.client("iam", account=cls.ACCOUNT)
+            parameter = f"arn:aws:ssm:{REGION}:{cls.ACCOUNT}:parameter/app/dev/image-tag"
+            cls.role = iam.create_role(RoleName="ci", AssumeRolePolicyDocument=WEB_IDENTITY_TRUST)["Role"]
+            iam.put_role_policy(RoleName="ci", PolicyName="ci", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [allow("ssm:GetParameter", parameter)]}))
+            iam.create_role(RoleName="not-federated", AssumeRolePolicyDocument=TRUST_ANYONE)
+            ssm = cls.server.client("ssm", account=cls.ACCOUNT)
+            for name in ("/app/dev/image-tag", "/app/prod/image-tag"):
+                ssm.put_parameter(Name=name, Value="1", Type="String")
+            cls.server.post("/moto-api/reset-auth", b"0", "text/plain")
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assume(self, role_arn):
+        # As in CI: no credentials, so the SDK sends the call unsigned (the token is the credential).
+        sts = boto3.client("sts", region_name=REGION, endpoint_url=self.server.endpoint,
+                           config=Config(signature_version=UNSIGNED))
+        return sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions",
+                                                 WebIdentityToken="any.token.at-all")
+
+    def test_credentials_of_the_roles_account_with_its_policies(self):
+        response = self.assume(self.role["Arn"])
+        arn = f"arn:aws:sts::{self.ACCOUNT}:assumed-role/ci/github-actions"
+        self.assertEqual(response["AssumedRoleUser"], {"Arn": arn, "AssumedRoleId": f"{self.role['RoleId']}:github-actions"})
+        credentials = response["Credentials"]
+        identity = self.server.client("sts", credentials).get_caller_identity()
+        self.assertEqual((identity["Account"], identity["Arn"]), (self.ACCOUNT, arn))
+        ssm = self.server.client("ssm", credentials)
+        self.assertEqual(ssm.get_parameter(Name="/app/dev/image-tag")["Parameter"]["Value"], "1")
+        with self.assertRaises(ClientError) as caught:
+            ssm.get_parameter(Name="/app/prod/image-tag")
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], "AccessDeniedException")
+        self.assertIn(f"{arn} is not authorized to perform: ssm:GetParameter on resource: "
+                      f"arn:aws:ssm:{REGION}:{self.ACCOUNT}:parameter/app/prod/image-tag", error["Message"])
+
+    def test_a_role_that_does_not_exist_or_trusts_no_web_identity_is_refused(self):
+        for name in ("missing", "not-federated"):
+            with self.assertRaises(ClientError) as caught:
+                self.assume(f"arn:aws:iam::{self.ACCOUNT}:role/{name}")
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+            self.assertEqual(caught.exception.response["Error"], {
+                "Type": "Sender", "Code": "AccessDenied", "Message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"})
 
 
 if __name__ == "__main__":
