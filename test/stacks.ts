@@ -1,5 +1,6 @@
 import * as path from "path";
 import { Testing } from "cdktf";
+import { Construct } from "constructs";
 import { Environments, loadEnvironments, WorkspaceConfig } from "../src/config";
 import { BootstrapStack } from "../src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "../src/stacks/workspace-stack";
@@ -45,6 +46,12 @@ export function synthBootstrap(): { json: string; parsed: Synthesized; stack: Bo
   const stack = new BootstrapStack(app, "bootstrap", { project: env.project, workspaces: env.workspaces });
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) as Synthesized, stack };
+}
+
+/** Synthesizes what `build` creates inside a test stack (Testing.synthScope), as JSON and parsed. */
+export function synthConstruct(build: (scope: Construct) => void): { json: string; parsed: Synthesized } {
+  const json = Testing.synthScope((scope) => build(scope));
+  return { json, parsed: JSON.parse(json) as Synthesized };
 }
 
 /** Every resource of one type as a list of configs. */
