@@ -56,7 +56,7 @@ export function synthConstruct(build: (scope: Construct) => void): { json: strin
 
 /** Every resource of one type as a list of configs. */
 export function resourcesOf(parsed: Synthesized, type: string): Record<string, unknown>[] {
-  return Object.values(parsed.resource[type] ?? {});
+  return Object.values(parsed.resource?.[type] ?? {});
 }
 
 /** Resolves a "${aws_x.y.id}" reference to the resource's synthesized id part ("aws_x.y"). */
