@@ -18,7 +18,7 @@ describe("AppSecrets", () => {
   const { parsed } = synthConstruct((scope) => {
     secrets = new AppSecrets(scope, "Secrets", PROPS);
   });
-  const byName = Object.fromEntries(resourcesOf(parsed, "aws_secretsmanager_secret").map((s) => [s.name, s]));
+  const byName = Object.fromEntries(resourcesOf(parsed, "aws_secretsmanager_secret").map((s) => [String(s.name), s]));
 
   test("names each secret <project>/<workspace>/<name>", () => {
     expect(Object.keys(byName).sort()).toEqual(["acme/test/stripe-api-key", "acme/test/web-session-key"]);
