@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from "cdktf";
 import { Workload } from "../../src/constructs/workload";
 import { SubnetTier } from "../../src/lib/subnet-layout";
 import { workloadProps, workloadServices, WorkloadSettings } from "../../test/construct-fixtures";
@@ -278,21 +279,6 @@ describe("Workload load balancer", () => {
     for (const label of labels) expect(label.startsWith(`${ref(lb, "arn_suffix")}/`)).toBe(true);
   });
 
-  test("is not created when no service is public", () => {
-    const privateOnly = synthWorkload((props) => ({
-      services: props.services.map((s) => ({ ...s, public: false })),
-    })).parsed;
-    for (const type of [
-      "aws_lb",
-      "aws_lb_listener",
-      "aws_lb_target_group",
-      "aws_lb_listener_rule",
-      "aws_route53_zone",
-    ]) {
-      expect({ type, found: resourcesOf(privateOnly, type) }).toEqual({ type, found: [] });
-    }
-  });
-
   test("is not created without dns, and public services then get no target group", () => {
     const noDns = synthWorkload(() => ({ dns: undefined })).parsed;
     for (const type of ["aws_lb", "aws_lb_target_group", "aws_lb_listener_rule", "aws_acm_certificate"]) {
@@ -367,13 +353,30 @@ describe("Workload cluster and services", () => {
       true,
     );
   });
+});
 
-  test("creates no maintenance task without its image", () => {
-    const { parsed: noMaintenance, workload: without } = synthWorkload((props) => ({
-      cluster: { ...props.cluster, maintenanceTaskImage: undefined },
-    }));
+describe("Workload of private services without a maintenance task image", () => {
+  const { parsed: privateOnly, workload: without } = synthWorkload((props) => ({
+    services: props.services.map((s) => ({ ...s, public: false })),
+    cluster: { ...props.cluster, maintenanceTaskImage: undefined },
+  }));
+
+  test("creates no load balancer, listener, target group, rule or zone", () => {
+    for (const type of [
+      "aws_lb",
+      "aws_lb_listener",
+      "aws_lb_target_group",
+      "aws_lb_listener_rule",
+      "aws_route53_zone",
+    ]) {
+      expect({ type, found: resourcesOf(privateOnly, type) }).toEqual({ type, found: [] });
+    }
+    expect(without.loadBalancer).toBeUndefined();
+  });
+
+  test("creates no maintenance task", () => {
     expect(without.maintenanceTask).toBeUndefined();
-    expect(resourcesOf(noMaintenance, "aws_ecs_task_definition").map((t) => t.family)).not.toContain(
+    expect(resourcesOf(privateOnly, "aws_ecs_task_definition").map((t) => t.family)).not.toContain(
       "acme-test-maintenance",
     );
   });
@@ -405,7 +408,13 @@ describe("Workload with EC2 capacity", () => {
 });
 
 describe("Workload props", () => {
-  const build = (change: (props: WorkloadSettings) => Partial<WorkloadSettings>) => () => synthWorkload(change);
+  // Refused while the workload is built: every attempt goes into one stack with one Network and DataKey, and nothing
+  // is synthesized.
+  const stack = new TerraformStack(Testing.app(), "refusals");
+  const props = workloadProps(stack);
+  let attempts = 0;
+  const build = (change: (props: WorkloadSettings) => Partial<WorkloadSettings>) => () =>
+    new Workload(stack, `Workload${++attempts}`, { ...props, ...change(props) });
 
   test("refuses a reference to a secret that is not declared", () => {
     expect(build(() => ({ secrets: [] }))).toThrow(
