@@ -37,6 +37,7 @@ export function synthWorkspaceStack(
   return { json, parsed: JSON.parse(json) as Synthesized, stack };
 }
 
+/** A bootstrap stack synthesized from its props. */
 export function synthBootstrapStack(props: BootstrapStackProps): {
   json: string;
   parsed: Synthesized;
@@ -45,12 +46,6 @@ export function synthBootstrapStack(props: BootstrapStackProps): {
   const stack = new BootstrapStack(Testing.app(), "bootstrap", props);
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) as Synthesized, stack };
-}
-
-/** The stack of one shipped workspace, as `cdktf synth` builds it (for the environment tests). */
-export function synthWorkspace(name: string): { json: string; parsed: Synthesized; stack: WorkspaceStack } {
-  const env = realEnvironments();
-  return synthWorkspaceStack(env.project, workspaceNamed(env, name));
 }
 
 /** The shipped bootstrap stack, as `cdktf synth` builds it (for the environment tests). */
