@@ -8,8 +8,15 @@ import { KMS_KEY_ARN, networkProps, VPC_CIDR, ZONES } from "../../test/construct
 import { aclOfTier, plannedRules, synthesizedRules } from "../../test/nacl";
 import { refTarget, resourcesOf, Synthesized, synthConstruct } from "../../test/stacks";
 
+const synthesized = new Map<string, Synthesized>();
+/** The Network synthesized with these overrides; tests that read the same props share one synth. */
 function synthNetwork(overrides: Partial<NetworkProps> = {}): Synthesized {
-  return synthConstruct((scope) => new Network(scope, "Network", networkProps(overrides))).parsed;
+  const props = networkProps(overrides);
+  const key = JSON.stringify(props);
+  if (!synthesized.has(key)) {
+    synthesized.set(key, synthConstruct((scope) => new Network(scope, "Network", props)).parsed);
+  }
+  return synthesized.get(key)!;
 }
 
 /** id (type.name) of every resource of a type whose tags.Tier is `tier`. */
@@ -60,8 +67,7 @@ describe("Network subnets", () => {
   });
 
   test("the VPC has DNS support and hostnames on", () => {
-    const json = Testing.synthScope((scope) => new Network(scope, "Network", networkProps()));
-    expect(json).toHaveResourceWithProperties(Vpc, {
+    expect(JSON.stringify(synthNetwork())).toHaveResourceWithProperties(Vpc, {
       cidr_block: "10.10.0.0/16",
       enable_dns_support: true,
       enable_dns_hostnames: true,
