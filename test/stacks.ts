@@ -1,7 +1,8 @@
 import * as path from "path";
 import { Testing } from "cdktf";
-import { Environments, loadEnvironments, WorkspaceConfig } from "../src/config";
-import { BootstrapStack } from "../src/stacks/bootstrap-stack";
+import { Construct } from "constructs";
+import { Environments, loadEnvironments, ProjectConfig, WorkspaceConfig } from "../src/config";
+import { BootstrapStack, BootstrapStackProps } from "../src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "../src/stacks/workspace-stack";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -26,30 +27,42 @@ export type Synthesized = {
   provider: Record<string, Record<string, unknown>[]>;
 };
 
-export function synthWorkspace(
-  name: string,
-  tweak?: (ws: WorkspaceConfig) => WorkspaceConfig,
+/** A workspace stack synthesized from a validated project and workspace. */
+export function synthWorkspaceStack(
+  project: ProjectConfig,
+  workspace: WorkspaceConfig,
 ): { json: string; parsed: Synthesized; stack: WorkspaceStack } {
-  const env = realEnvironments();
-  const base = workspaceNamed(env, name);
-  const workspace = tweak ? tweak(base) : base;
-  const app = Testing.app();
-  const stack = new WorkspaceStack(app, workspace.name, { project: env.project, workspace });
+  const stack = new WorkspaceStack(Testing.app(), workspace.name, { project, workspace });
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) as Synthesized, stack };
 }
 
-export function synthBootstrap(): { json: string; parsed: Synthesized; stack: BootstrapStack } {
-  const env = realEnvironments();
-  const app = Testing.app();
-  const stack = new BootstrapStack(app, "bootstrap", { project: env.project, workspaces: env.workspaces });
+/** A bootstrap stack synthesized from its props. */
+export function synthBootstrapStack(props: BootstrapStackProps): {
+  json: string;
+  parsed: Synthesized;
+  stack: BootstrapStack;
+} {
+  const stack = new BootstrapStack(Testing.app(), "bootstrap", props);
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) as Synthesized, stack };
+}
+
+/** The shipped bootstrap stack, as `cdktf synth` builds it (for the environment tests). */
+export function synthBootstrap(): { json: string; parsed: Synthesized; stack: BootstrapStack } {
+  const env = realEnvironments();
+  return synthBootstrapStack({ project: env.project, workspaces: env.workspaces });
+}
+
+/** Synthesizes what `build` creates inside a test stack (Testing.synthScope), as JSON and parsed. */
+export function synthConstruct(build: (scope: Construct) => void): { json: string; parsed: Synthesized } {
+  const json = Testing.synthScope((scope) => build(scope));
+  return { json, parsed: JSON.parse(json) as Synthesized };
 }
 
 /** Every resource of one type as a list of configs. */
 export function resourcesOf(parsed: Synthesized, type: string): Record<string, unknown>[] {
-  return Object.values(parsed.resource[type] ?? {});
+  return Object.values(parsed.resource?.[type] ?? {});
 }
 
 /** Resolves a "${aws_x.y.id}" reference to the resource's synthesized id part ("aws_x.y"). */

@@ -30,6 +30,18 @@ export function addressWith(parsed: Synthesized, type: string, attribute: string
   return found[0];
 }
 
+/** Address of the only resource of a type; throws when there is none or more than one. */
+export function onlyAddress(parsed: Synthesized, type: string): string {
+  const names = Object.keys(parsed.resource[type] ?? {});
+  if (names.length !== 1) throw new Error(`expected one ${type}, found ${names.length}`);
+  return `${type}.${names[0]}`;
+}
+
+/** The interpolation Terraform writes for an attribute of an address: ref("aws_x.y", "arn") is "${aws_x.y.arn}". */
+export function ref(address: string, attribute: string): string {
+  return `\${${address}.${attribute}}`;
+}
+
 /** Resolves "${data.aws_x.y.attr}" to "data.aws_x.y". */
 export function dataTarget(ref: unknown): string {
   const m = /^\$\{(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(String(ref));

@@ -2,42 +2,10 @@ import { Testing } from "cdktf";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Database, DatabaseProps } from "../../src/constructs/database";
+import { databaseProps, KMS_KEY_ARN } from "../../test/construct-fixtures";
 import { attachedPolicyArns, statementsOf } from "../../test/iam";
 import { resourcesOf, Synthesized } from "../../test/stacks";
 import { addressWith, keysWhere } from "../../test/terraform";
-
-const KEY = "arn:aws:kms:us-east-1:222222222222:key/0f0e0d0c-0b0a-0908-0706-050403020100";
-
-function baseProps(overrides: Partial<DatabaseProps> = {}): DatabaseProps {
-  return {
-    namePrefix: "acme-dev",
-    project: "acme",
-    workspace: "dev",
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-aaaa", "subnet-bbbb"],
-    engine: "postgres",
-    engineVersion: "16",
-    family: "postgres16",
-    port: 5432,
-    instanceClass: "db.t4g.micro",
-    allocatedStorageGb: 20,
-    maxAllocatedStorageGb: 100,
-    databaseName: "app",
-    masterUsername: "app_admin",
-    kmsKeyArn: KEY,
-    multiAz: false,
-    deletionProtection: false,
-    backupRetentionDays: 1,
-    backupWindow: "03:00-04:00",
-    maintenanceWindow: "sun:04:30-sun:05:30",
-    finalSnapshot: false,
-    performanceInsights: false,
-    monitoringIntervalSeconds: 0,
-    slowQueryMs: 500,
-    logExports: ["postgresql", "upgrade"],
-    ...overrides,
-  };
-}
 
 const MYSQL: Partial<DatabaseProps> = {
   engine: "mysql",
@@ -48,7 +16,7 @@ const MYSQL: Partial<DatabaseProps> = {
 };
 
 function synthJson(overrides: Partial<DatabaseProps> = {}): string {
-  return Testing.synthScope((scope) => new Database(scope, "Database", baseProps(overrides)));
+  return Testing.synthScope((scope) => new Database(scope, "Database", databaseProps(overrides)));
 }
 
 function synthDatabase(overrides: Partial<DatabaseProps> = {}): Synthesized {
@@ -69,7 +37,7 @@ describe("Database instance", () => {
   });
 
   test("encrypts its storage with the given KMS key", () => {
-    expect(json).toHaveResourceWithProperties(DbInstance, { storage_encrypted: true, kms_key_id: KEY });
+    expect(json).toHaveResourceWithProperties(DbInstance, { storage_encrypted: true, kms_key_id: KMS_KEY_ARN });
   });
 
   test("uses gp3 storage that can grow to maxAllocatedStorageGb", () => {
@@ -88,14 +56,14 @@ describe("Database instance", () => {
   });
 
   test("encrypts the RDS-managed master user secret with the given KMS key", () => {
-    expect(instance.master_user_secret_kms_key_id).toBe(KEY);
+    expect(instance.master_user_secret_kms_key_id).toBe(KMS_KEY_ARN);
   });
 
   test("runs in the database subnets behind its own security group", () => {
     const parsed = synthDatabase();
     const [subnetGroup] = resourcesOf(parsed, "aws_db_subnet_group");
     expect(subnetGroup.subnet_ids).toEqual(["subnet-aaaa", "subnet-bbbb"]);
-    const sg = addressWith(parsed, "aws_security_group", "name", "acme-dev-db");
+    const sg = addressWith(parsed, "aws_security_group", "name", "acme-test-db");
     expect(instance.vpc_security_group_ids).toEqual([`\${${sg}.id}`]);
   });
 });
@@ -167,7 +135,7 @@ describe("Database resilience follows props", () => {
   test("takes a named final snapshot when finalSnapshot is on", () => {
     const instance = instanceOf(synthDatabase({ finalSnapshot: true }));
     expect(instance.skip_final_snapshot).toBe(false);
-    expect(instance.final_snapshot_identifier).toBe("acme-dev-db-final");
+    expect(instance.final_snapshot_identifier).toBe("acme-test-db-final");
   });
 
   test("skips the final snapshot, and names none, when finalSnapshot is off", () => {
@@ -187,7 +155,7 @@ describe("Database monitoring", () => {
 
   test("with an interval, publishes through a role RDS monitoring assumes, holding the AWS managed policy", () => {
     const parsed = synthDatabase({ monitoringIntervalSeconds: 60 });
-    const role = addressWith(parsed, "aws_iam_role", "name", "acme-dev-db-monitoring");
+    const role = addressWith(parsed, "aws_iam_role", "name", "acme-test-db-monitoring");
     expect(instanceOf(parsed)).toMatchObject({ monitoring_interval: 60, monitoring_role_arn: `\${${role}.arn}` });
     expect(attachedPolicyArns(parsed, role)).toEqual([
       "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
@@ -207,7 +175,7 @@ describe("Database monitoring", () => {
   test("Performance Insights, when enabled, is encrypted with the given KMS key", () => {
     expect(instanceOf(synthDatabase({ performanceInsights: true }))).toMatchObject({
       performance_insights_enabled: true,
-      performance_insights_kms_key_id: KEY,
+      performance_insights_kms_key_id: KMS_KEY_ARN,
     });
   });
 });
@@ -216,17 +184,17 @@ describe("Database connection parameters", () => {
   const parsed = synthDatabase();
   const byName = Object.fromEntries(resourcesOf(parsed, "aws_ssm_parameter").map((p) => [p.name, p]));
 
-  test("publishes HOST, PORT, NAME and ENGINE under /acme/dev/database/", () => {
+  test("publishes HOST, PORT, NAME and ENGINE under /acme/test/database/", () => {
     expect(Object.keys(byName).sort()).toEqual(
-      ["ENGINE", "HOST", "NAME", "PORT"].map((n) => `/acme/dev/database/${n}`),
+      ["ENGINE", "HOST", "NAME", "PORT"].map((n) => `/acme/test/database/${n}`),
     );
   });
 
   test("HOST is the instance's address and the others are the configured values, as plain strings", () => {
-    const instance = addressWith(parsed, "aws_db_instance", "identifier", "acme-dev-db");
-    expect(byName["/acme/dev/database/HOST"]).toMatchObject({ type: "String", value: `\${${instance}.address}` });
-    expect(byName["/acme/dev/database/PORT"]).toMatchObject({ type: "String", value: "5432" });
-    expect(byName["/acme/dev/database/NAME"]).toMatchObject({ type: "String", value: "app" });
-    expect(byName["/acme/dev/database/ENGINE"]).toMatchObject({ type: "String", value: "postgres" });
+    const instance = addressWith(parsed, "aws_db_instance", "identifier", "acme-test-db");
+    expect(byName["/acme/test/database/HOST"]).toMatchObject({ type: "String", value: `\${${instance}.address}` });
+    expect(byName["/acme/test/database/PORT"]).toMatchObject({ type: "String", value: "5432" });
+    expect(byName["/acme/test/database/NAME"]).toMatchObject({ type: "String", value: "app" });
+    expect(byName["/acme/test/database/ENGINE"]).toMatchObject({ type: "String", value: "postgres" });
   });
 });

@@ -1,23 +1,41 @@
-import { Testing } from "cdktf";
-import { synthWorkspace, resourcesOf } from "../../test/stacks";
+import { TerraformStack, Testing } from "cdktf";
+import { DataKey } from "../../src/constructs/data-key";
+import { DEFAULT_DATABASE_PORT } from "../../src/constructs/database-engines";
+import { Network } from "../../src/constructs/network";
+import { workloadProps, workloadService } from "../../src/stacks/workspace-stack";
+import { dataKeyProps, networkProps } from "../../test/construct-fixtures";
+import { naclAllows, synthesizedRules } from "../../test/nacl";
+import { resourcesOf, synthWorkspaceStack } from "../../test/stacks";
+import { fixtureProject, fixtureWorkspace } from "../../test/workspace-fixtures";
+import { addressWith, configAt, onlyAddress, ref } from "../../test/terraform";
 
-describe.each([
-  ["dev", "222222222222"],
-  ["prod", "333333333333"],
-])("WorkspaceStack %s", (name, accountId) => {
-  const { parsed, json, stack } = synthWorkspace(name);
+const workspace = fixtureWorkspace();
+const { parsed } = synthWorkspaceStack(fixtureProject(), workspace);
+const dataKeyArn = ref(onlyAddress(parsed, "aws_kms_key"), "arn");
 
+/** No DNS and no database: every service private, none reading the database. */
+const minimal = synthWorkspaceStack(
+  fixtureProject(),
+  fixtureWorkspace((ws) => {
+    delete ws.dns;
+    delete ws.database;
+    ws.services = ws.services!.map((s) => ({ ...s, public: false, hosts: [], paths: [] }));
+    ws.services.find((s) => s.name === "api")!.secrets = { LOG_LEVEL: { parameter: "LOG_LEVEL" } };
+  }),
+).parsed;
+
+describe("WorkspaceStack state and provider", () => {
   test("keeps state in the master account's bucket under its own key, locked by DynamoDB and the S3 lockfile", () => {
     expect(parsed.terraform.backend).toEqual({
       s3: {
         bucket: "acme-tfstate-111111111111",
-        key: `workspaces/${name}/terraform.tfstate`,
+        key: "workspaces/stage/terraform.tfstate",
         region: "us-east-1",
         encrypt: true,
         dynamodb_table: "acme-tfstate-lock",
         use_lockfile: true,
         allowed_account_ids: ["111111111111"],
-        assume_role: { role_arn: `arn:aws:iam::111111111111:role/acme-tfstate-${name}` },
+        assume_role: { role_arn: "arn:aws:iam::111111111111:role/acme-tfstate-stage" },
       },
     });
   });
@@ -25,100 +43,211 @@ describe.each([
   test("deploys into its own account through the deploy role, and refuses any other account", () => {
     expect(parsed.provider.aws[0]).toMatchObject({
       region: "us-east-1",
-      allowed_account_ids: [accountId],
-      assume_role: [
-        { role_arn: `arn:aws:iam::${accountId}:role/terraform-deploy`, session_name: `acme-${name}-deploy` },
-      ],
+      allowed_account_ids: ["555555555555"],
+      assume_role: [{ role_arn: "${var.deploy_role_arn}", session_name: "acme-stage-deploy" }],
+    });
+    expect((parsed as unknown as { variable: Record<string, unknown> }).variable.deploy_role_arn).toMatchObject({
+      type: "string",
+      default: "arn:aws:iam::555555555555:role/terraform-deploy",
     });
   });
 
-  test("tags every resource with project, environment and managed-by", () => {
+  test("tags every resource with project, environment and managed-by, over the workspace's own tags", () => {
     expect(parsed.provider.aws[0].default_tags).toEqual([
-      { tags: { CostCenter: "engineering", Project: "acme", Environment: name, ManagedBy: "cdktf" } },
+      { tags: { CostCenter: "engineering", Project: "acme", Environment: "stage", ManagedBy: "cdktf" } },
     ]);
   });
 
   test("names resources from the workspace prefix", () => {
     const [vpc] = resourcesOf(parsed, "aws_vpc");
-    expect(vpc.tags).toEqual({ Name: `acme-${name}-vpc` });
+    expect(vpc.tags).toEqual({ Name: "acme-stage-vpc" });
+  });
+});
+
+describe("WorkspaceStack data key", () => {
+  test("is the workspace's <prefix>-data key", () => {
+    expect(resourcesOf(parsed, "aws_kms_alias").map((a) => a.name)).toEqual(["alias/acme-stage-data"]);
   });
 
+  test("can be destroyed outside production", () => {
+    expect(configAt(parsed, onlyAddress(parsed, "aws_kms_key")).lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  test("cannot be destroyed in production, where its final snapshot would become unreadable", () => {
+    const production = synthWorkspaceStack(
+      fixtureProject(),
+      fixtureWorkspace((ws) => (ws.production = true)),
+    ).parsed;
+    expect(configAt(production, onlyAddress(production, "aws_kms_key")).lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("encrypts every log group of the stack, the network's flow logs included", () => {
+    const groups = resourcesOf(parsed, "aws_cloudwatch_log_group");
+    expect(groups.map((g) => g.name)).toContain("/vpc/acme-stage/flow-logs");
+    expect(groups.filter((g) => g.kms_key_id !== dataKeyArn).map((g) => g.name)).toEqual([]);
+  });
+
+  test("is the key the workload encrypts with", () => {
+    expect(configAt(parsed, onlyAddress(parsed, "aws_db_instance")).kms_key_id).toBe(dataKeyArn);
+  });
+});
+
+describe("WorkspaceStack network ACLs", () => {
+  const layout = workspace.network.subnets;
+  const appRules = synthesizedRules(parsed, "app");
+
+  test.each([3000, 8080])("let the load balancer reach public service port %i", (port) => {
+    expect(naclAllows(appRules, "ingress", layout.public[0], port)).toBe(true);
+  });
+
+  test("keep the private worker's port closed to the public tier", () => {
+    expect(naclAllows(appRules, "ingress", layout.public[0], 9000)).toBe(false);
+  });
+
+  test("open the database's port into the database tier", () => {
+    expect(naclAllows(synthesizedRules(parsed, "database"), "ingress", layout.app[0], 5432)).toBe(true);
+  });
+
+  test("open PostgreSQL's port into the database tier of a workspace without a database", () => {
+    const rules = synthesizedRules(minimal, "database");
+    expect(naclAllows(rules, "ingress", layout.app[0], DEFAULT_DATABASE_PORT)).toBe(true);
+  });
+});
+
+describe("WorkspaceStack outputs", () => {
+  const outputs = parsed.output ?? {};
+
   test("outputs the network's ids and what operators and scripts look up", () => {
-    const outputs = Object.keys(parsed.output ?? {});
-    expect(outputs).toEqual(
-      expect.arrayContaining([
-        "account_id",
-        "app_subnet_ids",
-        "database_subnet_ids",
-        "network_acl_ids",
-        "public_subnet_ids",
-        "route_table_ids",
-        "vpc_id",
-        "cluster_name",
-        "services",
-        "secret_arns",
-        "load_balancer_dns_name",
-        "database_endpoint",
-        "database_master_secret_arn",
-      ]),
+    expect(Object.keys(outputs).sort()).toEqual([
+      "account_id",
+      "app_subnet_ids",
+      "cluster_name",
+      "database_endpoint",
+      "database_master_secret_arn",
+      "database_subnet_ids",
+      "load_balancer_dns_name",
+      "network_acl_ids",
+      "public_subnet_ids",
+      "releases_table",
+      "route_table_ids",
+      "secret_arns",
+      "services",
+      "vpc_id",
+      "zone_id",
+      "zone_name_servers",
+    ]);
+  });
+
+  test("outputs no load balancer, zone or database without DNS and a database", () => {
+    expect(
+      Object.keys(minimal.output ?? {}).filter((o) => /load_balancer|zone|database_(endpoint|master)/.test(o)),
+    ).toEqual([]);
+  });
+
+  test("gives per service its ECS service, repository URL, image parameters and log group", () => {
+    const byName = (type: string, attribute: string, value: string, field: string) =>
+      ref(addressWith(parsed, type, attribute, value), field);
+    expect(outputs.services.value).toEqual(
+      Object.fromEntries(
+        ["web", "api", "worker"].map((name) => [
+          name,
+          {
+            service: byName("aws_ecs_service", "name", `acme-stage-${name}`, "name"),
+            repository_url: byName("aws_ecr_repository", "name", `acme/stage/${name}`, "repository_url"),
+            image_parameter: byName("aws_ssm_parameter", "name", `/acme/stage/${name}/IMAGE`, "name"),
+            image_tag_parameter: byName("aws_ssm_parameter", "name", `/acme/stage/${name}/IMAGE_TAG`, "name"),
+            log_group: byName("aws_cloudwatch_log_group", "name", `/ecs/acme-stage/${name}`, "name"),
+          },
+        ]),
+      ),
     );
   });
 
-  test("is valid Terraform", () => {
-    expect(Testing.fullSynth(stack)).toBeValidTerraform();
-  });
-
-  test("matches the reviewed snapshot", () => {
-    expect(json).toMatchSnapshot();
-  });
-});
-
-describe("WorkspaceStack environments differ where cost is concerned", () => {
-  test("dev shares one NAT gateway; prod has one per availability zone", () => {
-    expect(resourcesOf(synthWorkspace("dev").parsed, "aws_nat_gateway")).toHaveLength(1);
-    expect(resourcesOf(synthWorkspace("prod").parsed, "aws_nat_gateway")).toHaveLength(3);
-  });
-
-  test("only prod pays for interface endpoints", () => {
-    const interfaces = (n: string) =>
-      resourcesOf(synthWorkspace(n).parsed, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface")
-        .length;
-    expect(interfaces("dev")).toBe(0);
-    expect(interfaces("prod")).toBeGreaterThan(0);
+  test("gives each declared secret's ARN by name", () => {
+    expect(outputs.secret_arns.value).toEqual({
+      "web-session-key": ref(
+        addressWith(parsed, "aws_secretsmanager_secret", "name", "acme/stage/web-session-key"),
+        "arn",
+      ),
+    });
   });
 });
 
-describe("WorkspaceStack review-driven guarantees", () => {
-  test("the data key cannot be destroyed in production (its final snapshot would become unreadable), elsewhere it can", () => {
-    const key = (n: string) => resourcesOf(synthWorkspace(n).parsed, "aws_kms_key")[0];
-    expect(key("prod").lifecycle).toEqual({ prevent_destroy: true });
-    expect(key("dev").lifecycle).toEqual({ prevent_destroy: false });
-    expect(key("dev").enable_key_rotation).toBe(true);
+describe("workloadProps maps the configuration onto the workload field by field", () => {
+  const stack = new TerraformStack(Testing.app(), "s");
+  const network = new Network(stack, "Network", networkProps());
+  const dataKey = new DataKey(stack, "DataKey", dataKeyProps());
+  const props = workloadProps(fixtureProject(), workspace, network, dataKey);
+
+  /** Each field equals the configuration's field of the same name. */
+  function expectSameNamedFields(mapped: object, config: object): void {
+    const source = config as Record<string, unknown>;
+    for (const [field, value] of Object.entries(mapped)) {
+      expect({ field, value }).toEqual({ field, value: source[field] });
+    }
+  }
+
+  test("names the workload from the project and workspace, in the workspace's account and region", () => {
+    expect(props).toMatchObject({
+      project: "acme",
+      workspace: "stage",
+      namePrefix: "acme-stage",
+      accountId: "555555555555",
+      region: "us-east-1",
+    });
   });
 
-  test("the flow log group is encrypted with the workspace key", () => {
-    const { parsed } = synthWorkspace("dev");
-    const [keyName] = Object.keys(parsed.resource.aws_kms_key);
-    const flowLogs = resourcesOf(parsed, "aws_cloudwatch_log_group").find((g) =>
-      String(g.name).endsWith("/flow-logs"),
-    )!;
-    expect(flowLogs.kms_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
+  test("hands the workload the network and key it is given", () => {
+    expect(props.network).toBe(network);
+    expect(props.dataKey).toBe(dataKey);
   });
 
-  test("every log group is encrypted with the workspace key", () => {
-    const { parsed } = synthWorkspace("prod");
-    const groups = resourcesOf(parsed, "aws_cloudwatch_log_group");
-    expect(groups.length).toBeGreaterThan(3);
-    expect(groups.filter((g) => !/^\$\{aws_kms_key\./.test(String(g.kms_key_id))).map((g) => g.name)).toEqual([]);
+  test.each(workspace.services.map((s) => [s.name, s] as const))(
+    "maps every setting of service %s to the workload field of the same name",
+    (_name, svc) => {
+      const { migrationCommand, ...rest } = workloadService(svc);
+      expectSameNamedFields(rest, svc);
+      expect(migrationCommand).toEqual(svc.migration?.command);
+    },
+  );
+
+  test("gives the api its migration command and the others none", () => {
+    expect(props.services.map((s) => [s.name, s.migrationCommand])).toEqual([
+      ["web", undefined],
+      ["api", ["npm", "run", "db:migrate"]],
+      ["worker", undefined],
+    ]);
   });
 
-  test("a created hosted zone has the fixed address the first-deploy instructions target", () => {
-    const { parsed } = synthWorkspace("dev");
-    expect(Object.keys(parsed.resource.aws_route53_zone)).toEqual(["dns_zone"]);
+  test("maps every database setting to the field of the same name", () => {
+    expect(Object.keys(props.database!).length).toBeGreaterThan(10);
+    expectSameNamedFields(props.database!, workspace.database!);
   });
 
-  test("services roll out a changed capacity strategy as a deployment, not a replacement", () => {
-    const services = resourcesOf(synthWorkspace("dev").parsed, "aws_ecs_service");
-    expect(services.map((s) => s.force_new_deployment)).toEqual([true, true]);
+  test("passes each secret's name, description and recovery window, and nothing only the scripts use", () => {
+    expect(props.secrets).toEqual([
+      { name: "web-session-key", description: "Signs the web front end's session cookies", recoveryWindowDays: 30 },
+    ]);
+  });
+
+  test("maps the cluster, dns, load balancer and registry settings to the fields of the same name", () => {
+    const { maintenanceTaskImage, ec2, ...cluster } = props.cluster;
+    expectSameNamedFields(cluster, workspace.cluster);
+    expectSameNamedFields(props.dns!, workspace.dns!);
+    expectSameNamedFields(props.loadBalancer, workspace.loadBalancer);
+    expectSameNamedFields(props.registry, workspace.registry);
+    expect(ec2).toBeUndefined();
+    expect(maintenanceTaskImage).toBe(workspace.cluster.maintenanceTask!.image);
+  });
+
+  test("gives no maintenance task image when the task is not enabled", () => {
+    const disabled = fixtureWorkspace((ws) => (ws.cluster!.maintenanceTask = { enabled: false }));
+    expect(workloadProps(fixtureProject(), disabled, network, dataKey).cluster.maintenanceTaskImage).toBeUndefined();
+  });
+
+  test("passes the EC2 capacity sizes when the cluster has EC2 capacity", () => {
+    const ec2 = { instanceType: "t3.medium", minSize: 1, maxSize: 4, targetCapacityPercent: 90 };
+    const withEc2 = fixtureWorkspace((ws) => (ws.cluster!.ec2 = ec2));
+    expect(workloadProps(fixtureProject(), withEc2, network, dataKey).cluster.ec2).toEqual(ec2);
   });
 });
