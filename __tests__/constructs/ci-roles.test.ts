@@ -232,3 +232,55 @@ describe("the release role", () => {
     });
   });
 });
+
+describe("the release role of a blue-green service", () => {
+  const withBlueGreen = bySid(
+    roleStatements(
+      synth({
+        services: [
+          {
+            ...PROPS.services[0],
+            serviceArns: [
+              "arn:aws:ecs:us-east-1:222222222222:service/acme-dev-cluster/acme-dev-api-blue",
+              "arn:aws:ecs:us-east-1:222222222222:service/acme-dev-cluster/acme-dev-api-green",
+            ],
+            listenerRuleArns: ["arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/a/1/2/3"],
+            scalableTargetArns: ["arn:aws:application-autoscaling:us-east-1:222222222222:scalable-target/abc"],
+          },
+        ],
+      }).parsed,
+      role("acme-dev-ci-release"),
+    ),
+  );
+
+  test("moves traffic only on its own listener rules", () => {
+    expect(withBlueGreen.ShiftOwnTraffic).toMatchObject({
+      actions: ["elasticloadbalancing:ModifyRule"],
+      resources: ["arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/a/1/2/3"],
+    });
+  });
+
+  test("scales only its own colours' scalable targets", () => {
+    expect(withBlueGreen.ScaleOwnSlots).toMatchObject({
+      actions: ["application-autoscaling:RegisterScalableTarget"],
+      resources: ["arn:aws:application-autoscaling:us-east-1:222222222222:scalable-target/abc"],
+    });
+  });
+
+  test("runs validation tasks only of its own families, only in its cluster", () => {
+    expect(withBlueGreen.ValidateOwnCandidates).toMatchObject({
+      actions: ["ecs:RunTask"],
+      resources: [
+        "arn:aws:ecs:us-east-1:222222222222:task-definition/acme-dev-api:*",
+        "arn:aws:ecs:us-east-1:222222222222:task-definition/acme-dev-api-migrate:*",
+      ],
+      condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [CLUSTER] }],
+    });
+  });
+
+  test("a rolling service's role has none of these", () => {
+    expect(release.ShiftOwnTraffic).toBeUndefined();
+    expect(release.ScaleOwnSlots).toBeUndefined();
+    expect(release.ValidateOwnCandidates).toBeUndefined();
+  });
+});

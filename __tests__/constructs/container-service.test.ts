@@ -589,3 +589,102 @@ describe("ContainerService props", () => {
     );
   });
 });
+
+describe("ContainerService blue-green", () => {
+  const TEST_LISTENER_ARN = "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/acme-test-alb/0123/8443";
+  const blueGreenProps = (): Partial<ContainerServiceProps> => ({
+    service: serviceSettings({
+      hosts: ["api.test.acme.example.com"],
+      priority: 10,
+      desiredCount: 2,
+      autoscaling: { min: 2, max: 4, cpuTargetPercent: 60, requestsPerTarget: 1000 },
+      deployment: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        rolloutTimeoutMinutes: 20,
+        strategy: "blue-green",
+      },
+    }),
+    loadBalancer: { listenerArn: LISTENER_ARN, arnSuffix: LB_ARN_SUFFIX },
+    testListenerArn: TEST_LISTENER_ARN,
+  });
+  const { parsed } = synthConstruct(
+    (scope) => new ContainerService(scope, "Service", containerServiceProps(blueGreenProps())),
+  );
+  const service = (name: string) => configAt(parsed, addressWith(parsed, "aws_ecs_service", "name", name));
+  const group = (name: string) => addressWith(parsed, "aws_lb_target_group", "name", name);
+  const rules = Object.values(parsed.resource.aws_lb_listener_rule);
+  const production = rules.find((r) => r.listener_arn === LISTENER_ARN)!;
+  const testRule = rules.find((r) => r.listener_arn === TEST_LISTENER_ARN)!;
+
+  test("runs two ECS services, blue and green, on the one task definition family", () => {
+    const taskDefinition = onlyAddress(parsed, "aws_ecs_task_definition");
+    expect(service("acme-test-api-blue").task_definition).toBe(ref(taskDefinition, "arn"));
+    expect(service("acme-test-api-green").task_definition).toBe(ref(taskDefinition, "arn"));
+    expect(resourcesOf(parsed, "aws_ecs_service")).toHaveLength(2);
+  });
+
+  test("blue starts live with the desired count, green on standby with none", () => {
+    expect(service("acme-test-api-blue").desired_count).toBe(2);
+    expect(service("acme-test-api-green").desired_count).toBe(0);
+  });
+
+  test("each colour has its own target group", () => {
+    expect(service("acme-test-api-blue").load_balancer).toEqual([
+      { target_group_arn: ref(group("acme-test-api-b-8080"), "arn"), container_name: "api", container_port: 8080 },
+    ]);
+    expect(service("acme-test-api-green").load_balancer).toEqual([
+      { target_group_arn: ref(group("acme-test-api-g-8080"), "arn"), container_name: "api", container_port: 8080 },
+    ]);
+  });
+
+  test("production traffic is weighted, all on blue at creation, and Terraform never moves it", () => {
+    expect(production.action).toEqual([
+      {
+        type: "forward",
+        forward: {
+          target_group: [
+            { arn: ref(group("acme-test-api-b-8080"), "arn"), weight: 100 },
+            { arn: ref(group("acme-test-api-g-8080"), "arn"), weight: 0 },
+          ],
+        },
+      },
+    ]);
+    expect(production.lifecycle).toEqual({ ignore_changes: ["action"] });
+  });
+
+  test("the test listener reaches the standby colour with the same host and path conditions", () => {
+    expect(testRule.action).toEqual([{ type: "forward", target_group_arn: ref(group("acme-test-api-g-8080"), "arn") }]);
+    expect(testRule.condition).toEqual(production.condition);
+    expect(testRule.priority).toBe(10);
+    expect(testRule.lifecycle).toEqual({ ignore_changes: ["action"] });
+  });
+
+  test("releases own each colour's task definition and count: Terraform ignores them, with no rollback postcondition", () => {
+    for (const name of ["acme-test-api-blue", "acme-test-api-green"]) {
+      expect(service(name).lifecycle).toEqual({ ignore_changes: ["desired_count", "task_definition"] });
+    }
+  });
+
+  test("each colour scales on its own; green starts at zero, and releases own the ranges", () => {
+    const targets = Object.values(parsed.resource.aws_appautoscaling_target);
+    expect(targets.map((t) => [String(t.resource_id).split("/").pop(), t.min_capacity, t.max_capacity])).toEqual([
+      [expect.stringContaining("Service-blue"), 2, 4],
+      [expect.stringContaining("Service-green"), 0, 0],
+    ]);
+    for (const t of targets) expect(t.lifecycle).toEqual({ ignore_changes: ["min_capacity", "max_capacity"] });
+  });
+
+  test("needs the load balancer and its test listener", () => {
+    expect(() =>
+      synthConstruct(
+        (scope) =>
+          new ContainerService(
+            scope,
+            "Service",
+            containerServiceProps({ ...blueGreenProps(), testListenerArn: undefined }),
+          ),
+      ),
+    ).toThrow(/the blue-green strategy needs the load balancer and its test listener/);
+  });
+});

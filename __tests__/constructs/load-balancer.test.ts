@@ -291,3 +291,36 @@ describe("LoadBalancer on an existing zone and certificate", () => {
     expect(existing.json).toHaveResourceWithProperties(LbListener, { port: 443, certificate_arn: CERTIFICATE_ARN });
   });
 });
+
+describe("LoadBalancer blue/green test listener", () => {
+  const { parsed: withTest } = synthConstruct((scope) => {
+    new LoadBalancer(
+      scope,
+      "LoadBalancer",
+      loadBalancerProps({ testListener: { port: 8443, allowedCidrs: ["198.51.100.0/24", "192.0.2.0/24"] } }),
+    );
+  });
+  const listeners = resourcesOf(withTest, "aws_lb_listener");
+
+  test("is a third HTTPS listener on its own port, with the production listener's certificate and TLS policy", () => {
+    const https = listeners.find((l) => l.port === 443)!;
+    const test = listeners.find((l) => l.port === 8443)!;
+    expect(test).toMatchObject({
+      protocol: "HTTPS",
+      ssl_policy: https.ssl_policy,
+      certificate_arn: https.certificate_arn,
+      default_action: [expect.objectContaining({ type: "fixed-response" })],
+    });
+  });
+
+  test("is reachable only from the configured networks", () => {
+    const group = securityGroupNamed(withTest, "acme-test-alb");
+    const onTestPort = flows(rulesOf(withTest, group, "ingress")).filter(([, from]) => from === 8443);
+    expect(onTestPort.map(([peer]) => peer).sort()).toEqual(["192.0.2.0/24", "198.51.100.0/24"]);
+  });
+
+  test("does not exist unless configured", () => {
+    expect(listeners).toHaveLength(3);
+    expect(resourcesOf(parsed, "aws_lb_listener")).toHaveLength(2);
+  });
+});

@@ -36,6 +36,36 @@ describe("networkAclRules public tier", () => {
   });
 });
 
+describe("networkAclRules blue/green test listener", () => {
+  const testListener = { port: 8443, allowedCidrs: ["198.51.100.0/24", "192.0.2.0/24"] };
+  const rules = rulesOf("public", { testListener });
+
+  test("admits the test listener's port from the configured networks only", () => {
+    expect(naclAllows(rules, "ingress", "198.51.100.7", 8443)).toBe(true);
+    expect(naclAllows(rules, "ingress", "192.0.2.200", 8443)).toBe(true);
+    expect(naclAllows(rules, "ingress", "198.51.100.0/24", 8443)).toBe(true);
+  });
+
+  test("without a test listener, its port is not open below the ephemeral range", () => {
+    expect(
+      naclAllows(
+        rulesOf("public", { testListener: { port: 943, allowedCidrs: ["198.51.100.0/24"] } }),
+        "ingress",
+        internetHost,
+        943,
+      ),
+    ).toBe(false);
+    expect(naclAllows(rulesOf("public"), "ingress", "198.51.100.7", 943)).toBe(false);
+  });
+
+  test("refuses more networks than its rule numbers hold", () => {
+    const many = Array.from({ length: 11 }, (_, i) => `198.51.${i}.0/24`);
+    expect(() => networkAclRules(planProps({ testListener: { port: 8443, allowedCidrs: many } }))).toThrow(
+      /the test listener may be open to at most 10 CIDRs/,
+    );
+  });
+});
+
 describe("networkAclRules app tier", () => {
   const rules = rulesOf("app");
 
