@@ -289,9 +289,10 @@ describe("a rolling service released by the CI release role", () => {
     await push("web", "v2");
     expect((await asReleaseRole("scripts/release.ts", [rel.name, "web", "v2"])).code).toBe(0);
     const run = await asReleaseRole("scripts/rollback.ts", [rel.name, "web"]);
-    expect({ code: run.code, out: run.stdout }).toMatchObject({
+    expect({ code: run.code, out: run.stdout, err: run.stderr }).toMatchObject({
       code: 0,
       out: expect.stringContaining("Returning to v1"),
+      err: "",
     });
     expect(await imageOfService(serviceName(rel.namePrefix, "web"))).toContain(digests["web:v1"]);
   });

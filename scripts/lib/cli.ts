@@ -25,6 +25,10 @@ import { ToolMissingError } from "./terraform";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+// The AWS SDK prints a multi-line notice on every command that it will need Node.js 22 from 2027; the README says
+// so once, and the notice would otherwise drown a command's own one-line errors.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** Wrong arguments or an unknown name: printed with a pointer to --help, exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
