@@ -116,7 +116,7 @@ describe("load balancer quotas", () => {
     expect(dev((ws) => (ws.services[1].autoscaling = { min: 1, max: 999 }))).toThrow(
       devIssue(
         "services",
-        /the public services may scale to 1001 tasks together \(the sum of their autoscaling\.max\), each a target of the load balancer, above AWS's default quota of 1000 \("Targets per Application Load Balancer", Elastic Load Balancing\); lower autoscaling\.max, or raise/,
+        /the public services may scale to 1001 tasks together \(the sum of their autoscaling\.max, twice for a blue-green service\), each a target of the load balancer, above AWS's default quota of 1000 \("Targets per Application Load Balancer", Elastic Load Balancing\); lower autoscaling\.max, or raise/,
       ),
     );
   });
@@ -131,8 +131,31 @@ describe("load balancer quotas", () => {
     );
     expect(issues.map((i) => i.message)).toContainEqual(
       expect.stringMatching(
-        /^101 public services need as many listener rules, above AWS's default quota of 100 \("Rules per Application Load Balancer"/,
+        /^101 public services need 101 listener rules \(one each, and one more on the test listener for a blue-green service\), above AWS's default quota of 100 \("Rules per Application Load Balancer"/,
       ),
+    );
+  });
+
+  test("a blue-green service counts twice: two ECS services behind the load balancer, a rule on each listener", () => {
+    const blueGreen = (ws: Parameters<Parameters<typeof dev>[0]>[0]) => {
+      ws.loadBalancer = { testListener: { allowedCidrs: ["203.0.113.0/24"] } };
+      ws.services[1].deployment = { strategy: "blue-green" };
+      ws.services[1].autoscaling = { min: 1, max: 500 };
+    };
+    expect(dev(blueGreen)).toThrow(
+      devIssue("services", /the public services may scale to 1002 tasks together .* above AWS's default quota of 1000/),
+    );
+    const raised = dev((ws) => {
+      blueGreen(ws);
+      ws.quotas = { targetsPerLoadBalancer: 2000 };
+    });
+    expect(raised().services[1].deployment.strategy).toBe("blue-green");
+  });
+
+  test("more test listener CIDRs than the network ACLs number is a file error, not a crash", () => {
+    const cidrs = Array.from({ length: 11 }, (_, i) => `203.0.${i}.0/24`);
+    expect(dev((ws) => (ws.loadBalancer = { testListener: { allowedCidrs: cidrs } }))).toThrow(
+      devIssue("loadBalancer.testListener.allowedCidrs", /at most 10 CIDRs/),
     );
   });
 

@@ -36,6 +36,8 @@ export const BOOTSTRAP_FILE = "bootstrap.ts";
 export const RESERVED_WORKSPACE_NAMES: readonly string[] = ["bootstrap"];
 export const DEFAULT_AZ_COUNT = 2;
 export const MIN_AZ_COUNT = 2;
+/** The network ACLs number the test listener's rules 130-139 (src/constructs/network-acl-rules.ts). */
+const MAX_TEST_LISTENER_CIDRS = 10;
 /** Load balancer names (`<prefix>-alb`) are limited to 32 characters. */
 export const MAX_NAME_PREFIX = 24;
 
@@ -472,6 +474,8 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
   }
   const zones = network.availabilityZones.length;
   const ports = [...new Set(publicServices.map((s) => s.port))];
+  // More test listener CIDRs than the network ACLs number is reported by checkBlueGreen; the rules cannot be planned.
+  if ((ws.loadBalancer.testListener?.allowedCidrs.length ?? 0) > MAX_TEST_LISTENER_CIDRS) return;
   if (ports.length > MAX_APP_PORTS) {
     issues.push({
       field: "services",

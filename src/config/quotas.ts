@@ -11,7 +11,8 @@ import type { QuotaSettings, WorkspaceSettings } from "./schema";
  * - each NAT gateway holds one Elastic IP (see {@link natGateways});
  * - each workspace is one VPC, next to the default VPC AWS creates in every region;
  * - the load balancer's security group has one outbound rule per public service (SecurityGroupLink), and its HTTPS
- *   listener one rule per public service; every running task of a public service is one target;
+ *   listener one rule per public service; a blue-green service has a second rule on the test listener and two ECS
+ *   services (blue and green) that may both run at full size during a release; every running task is one target;
  * - the database's security group has one inbound rule per service that reads the database, and one for the
  *   maintenance task.
  * Fixed counts that stay far below their quotas (7 interface endpoints of 50 per VPC, one security group per network
@@ -62,21 +63,25 @@ export function checkQuotas(ws: WorkspaceSettings, zones: number, issues: Issue[
         `${above}; make some services internal (public: false), ${raise}`,
     });
   }
-  if (publicServices.length > quotas.listenerRulesPerLoadBalancer) {
+  const colours = (svc: WorkspaceSettings["services"][number]) => (svc.deployment.strategy === "blue-green" ? 2 : 1);
+  const rules = publicServices.reduce((sum, s) => sum + colours(s), 0);
+  if (rules > quotas.listenerRulesPerLoadBalancer) {
     const { above, raise } = quotaText("listenerRulesPerLoadBalancer", quotas);
     issues.push({
       field: "services",
-      message: `${publicServices.length} public services need as many listener rules, ${above}; make some services internal, ${raise}`,
+      message:
+        `${publicServices.length} public services need ${rules} listener rules (one each, and one more on the test ` +
+        `listener for a blue-green service), ${above}; make some services internal, ${raise}`,
     });
   }
-  const targets = publicServices.reduce((sum, s) => sum + s.autoscaling.max, 0);
+  const targets = publicServices.reduce((sum, s) => sum + s.autoscaling.max * colours(s), 0);
   if (targets > quotas.targetsPerLoadBalancer) {
     const { above, raise } = quotaText("targetsPerLoadBalancer", quotas);
     issues.push({
       field: "services",
       message:
-        `the public services may scale to ${targets} tasks together (the sum of their autoscaling.max), each a target ` +
-        `of the load balancer, ${above}; lower autoscaling.max, ${raise}`,
+        `the public services may scale to ${targets} tasks together (the sum of their autoscaling.max, twice for a ` +
+        `blue-green service), each a target of the load balancer, ${above}; lower autoscaling.max, ${raise}`,
     });
   }
 
