@@ -124,10 +124,13 @@ describe("EC2 capacity", () => {
   });
 
   test("a Graviton type is refused: the cluster boots the x86_64 image", () => {
+    expect(dev((ws) => (ws.cluster.ec2 = { instanceType: "t4g.small" }))).toThrow(
+      devIssue("cluster.ec2.instanceType", /.*use an x86_64 type such as "t3\.small";/),
+    );
     expect(dev((ws) => (ws.cluster.ec2 = { instanceType: "m7g.large" }))).toThrow(
       devIssue(
         "cluster.ec2.instanceType",
-        /"m7g\.large" is a Graviton \(arm64\) type, but the container instances boot the x86_64 ECS-optimized Amazon Linux 2023 image, which arm64 instances cannot run; use an x86_64 type such as "m7i\.large", one of t3\.nano, /,
+        /"m7g\.large" is a Graviton \(arm64\) type, but the container instances boot the x86_64 ECS-optimized Amazon Linux 2023 image, which arm64 instances cannot run; use an x86_64 type such as "m7i\.large"; known types: t3, t3a \(nano, micro, small, medium, large, xlarge, 2xlarge\); m5, .* \(large, xlarge, 2xlarge, 4xlarge\)$/,
       ),
     );
   });
@@ -147,7 +150,7 @@ describe("EC2 capacity", () => {
     expect(dev((ws) => (ws.cluster.ec2 = { instanceType: "t3.mega" }))).toThrow(
       devIssue(
         "cluster.ec2.instanceType",
-        /"t3\.mega" is not an instance type this project knows the size of; expected one of t3\.nano, t3\.micro, .* \(add a row to src\/config\/instance-types\.ts for another\)$/,
+        /"t3\.mega" is not an instance type this project knows the size of; expected one of t3, t3a \(nano, micro, .*\) \(add a row to src\/config\/instance-types\.ts for another\)$/,
       ),
     );
   });

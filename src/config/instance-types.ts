@@ -52,6 +52,24 @@ export const EC2_INSTANCE_TYPES: Readonly<Record<string, InstanceSize>> = Object
  */
 export const ECS_AMI_ARCHITECTURE: "x86_64" | "arm64" = "x86_64";
 
+/**
+ * The accepted types, compactly: families that come in the same sizes share one entry, e.g.
+ * "t3, t3a (nano, micro, small, medium, large, xlarge, 2xlarge); m5, m5a, ... (large, xlarge, 2xlarge, 4xlarge)".
+ */
+export function knownInstanceTypes(): string {
+  const sizesByFamily = new Map<string, string[]>();
+  for (const type of Object.keys(EC2_INSTANCE_TYPES)) {
+    const [family, size] = type.split(".");
+    sizesByFamily.set(family, [...(sizesByFamily.get(family) ?? []), size]);
+  }
+  const familiesBySizes = new Map<string, string[]>();
+  for (const [family, sizes] of sizesByFamily) {
+    const key = sizes.join(", ");
+    familiesBySizes.set(key, [...(familiesBySizes.get(key) ?? []), family]);
+  }
+  return [...familiesBySizes].map(([sizes, families]) => `${families.join(", ")} (${sizes})`).join("; ");
+}
+
 /** Graviton (arm64) families: a generation digit followed by "g" (t4g, m7g, c6gn, r8g, x2gd, im4gn), and a1. */
 export function isGravitonType(instanceType: string): boolean {
   const family = instanceType.split(".")[0];

@@ -19,7 +19,7 @@ import {
   matcherProblem,
   pathPatternProblem,
 } from "./aws-syntax";
-import { EC2_INSTANCE_TYPES, ECS_AMI_ARCHITECTURE, isGravitonType } from "./instance-types";
+import { EC2_INSTANCE_TYPES, ECS_AMI_ARCHITECTURE, isGravitonType, knownInstanceTypes } from "./instance-types";
 import { KNOWN_REGIONS } from "./regions";
 import { ACCEPTED_SSL_POLICIES, DEFAULT_SSL_POLICY, sslPolicyProblem } from "./tls-policies";
 
@@ -740,15 +740,15 @@ export const registrySchema = z.strictObject({
 
 function instanceTypeProblem(instanceType: string): string | undefined {
   if (instanceType in EC2_INSTANCE_TYPES) return undefined;
-  const known = Object.keys(EC2_INSTANCE_TYPES).join(", ");
+  const known = knownInstanceTypes();
   if (isGravitonType(instanceType)) {
     const [family, size] = instanceType.split(".");
     const alike = Object.keys(EC2_INSTANCE_TYPES).filter((t) => t[0] === family[0] && t.endsWith(`.${size}`));
-    const suggestion = alike.find((t) => t[1] === family[1]) ?? alike[alike.length - 1];
+    const suggestion = alike.find((t) => t[1] === family[1]) ?? alike[0];
     return (
       `${shown(instanceType)} is a Graviton (arm64) type, but the container instances boot the ${ECS_AMI_ARCHITECTURE} ` +
       `ECS-optimized Amazon Linux 2023 image, which arm64 instances cannot run; use an x86_64 type` +
-      `${suggestion ? ` such as ${shown(suggestion)}` : ""}, one of ${known}`
+      `${suggestion ? ` such as ${shown(suggestion)}` : ""}; known types: ${known}`
     );
   }
   return `${shown(instanceType)} is not an instance type this project knows the size of; expected one of ${known} (add a row to src/config/instance-types.ts for another)`;
