@@ -165,7 +165,8 @@ const tags = hinted(
         issue(
           key,
           `tag key ${shown(key)} is set by the stacks themselves (${STACK_TAG_KEYS.join(", ")}), so this value would be ` +
-            `lost (IAM treats keys that differ only in case as one); choose another key, e.g. "Team"`,
+            `lost${key === owned ? "" : ` (IAM treats it as ${shown(owned)}: keys that differ only in case are one)`}; ` +
+            `choose another key, e.g. "Team"`,
         );
       } else if (twin !== undefined) {
         issue(
