@@ -1,21 +1,31 @@
 import * as path from "path";
 import { App } from "cdktf";
-import { defaultEnvironmentsDir, loadEnvironments } from "./src/config";
+import { ConfigError, defaultEnvironmentsDir, Environments, loadEnvironments } from "./src/config";
+import { refuseSynth } from "./src/config/synth-refusal";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
 const app = new App();
-const { project, workspaces } = loadEnvironments(defaultEnvironmentsDir(__dirname), __dirname);
-
-// The bootstrap's local state lives at the project root, outside cdktf.out (which every synth rewrites).
-const bootstrapStackDir = path.join(path.resolve(app.outdir), "stacks", "bootstrap");
-new BootstrapStack(app, "bootstrap", {
-  project,
-  workspaces,
-  localStatePath: path.relative(bootstrapStackDir, path.join(__dirname, "terraform.bootstrap.tfstate")),
-});
-for (const workspace of workspaces) {
-  new WorkspaceStack(app, workspace.name, { project, workspace, workspaces });
+let environments: Environments | undefined;
+try {
+  environments = loadEnvironments(defaultEnvironmentsDir(__dirname), __dirname);
+} catch (err) {
+  // A wrong environment file is the person's to fix: one message, no stack trace, nothing stale left to deploy.
+  if (!(err instanceof ConfigError)) throw err;
+  process.exitCode = refuseSynth(app.outdir, err);
 }
 
-app.synth();
+if (environments) {
+  const { project, workspaces } = environments;
+  // The bootstrap's local state lives at the project root, outside cdktf.out (which every synth rewrites).
+  const bootstrapStackDir = path.join(path.resolve(app.outdir), "stacks", "bootstrap");
+  new BootstrapStack(app, "bootstrap", {
+    project,
+    workspaces,
+    localStatePath: path.relative(bootstrapStackDir, path.join(__dirname, "terraform.bootstrap.tfstate")),
+  });
+  for (const workspace of workspaces) {
+    new WorkspaceStack(app, workspace.name, { project, workspace, workspaces });
+  }
+  app.synth();
+}

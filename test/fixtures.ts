@@ -1,9 +1,14 @@
 // Fresh, deep-copied inputs built from the real files in environments/, for tests that change one thing and check
 // what the loader says about it. Every call returns a new copy, so a test can mutate it freely.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import bootstrap from "../environments/bootstrap";
 import dev from "../environments/dev";
 import prod from "../environments/prod";
 import {
+  ConfigError,
+  ConfigIssue,
   ProjectConfig,
   ProjectInput,
   validateProject,
@@ -74,4 +79,47 @@ export function configIssue(file: string, field: string, message: RegExp): RegEx
     `^${escapeRegExp(file)} is not a valid configuration:\\n(?:  - .*\\n)*  - ${escapeRegExp(field)}: ${message.source}`,
     "m",
   );
+}
+
+/** The issues of the ConfigError `check` throws; fails when it throws something else or nothing. */
+export function issuesOf(check: () => unknown): ConfigIssue[] {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  throw new Error("expected a ConfigError, but the configuration was accepted");
+}
+
+/** A thunk that validates a changed copy of environments/bootstrap.ts, for `expect(...).toThrow(...)`. */
+export function validateChangedProject(change: (project: Loose) => void): () => ProjectConfig {
+  const input = bootstrapInput();
+  change(loose(input));
+  return () => validateProject(input, BOOTSTRAP_FILE);
+}
+
+/** Validated dev and prod after `change` (each may be changed), for the checks across workspaces. */
+export function workspaceSet(change: (dev: Loose, prod: Loose) => void = () => {}): WorkspaceConfig[] {
+  const dev = devInput();
+  const prod = prodInput();
+  change(loose(dev), loose(prod));
+  return [workspaceConfig(dev, DEV_FILE), workspaceConfig(prod, PROD_FILE)];
+}
+
+/**
+ * A copy of environments/ in a new temporary folder, its files importing the project's src/config by absolute path
+ * so they load from there. Returns the folder; the caller removes it.
+ */
+export function copyEnvironments(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "environments-"));
+  const dir = path.join(root, "environments");
+  fs.mkdirSync(dir);
+  const source = path.join(__dirname, "..", "environments");
+  const configModule = JSON.stringify(path.join(__dirname, "..", "src", "config"));
+  for (const file of fs.readdirSync(source)) {
+    const text = fs.readFileSync(path.join(source, file), "utf8");
+    fs.writeFileSync(path.join(dir, file), text.replace('"../src/config"', configModule));
+  }
+  return dir;
 }

@@ -1,7 +1,15 @@
 // findLiteralSecrets (src/config/workload.ts): which strings in a raw environment file look like secrets, and under
 // which field path they are reported.
 import { findLiteralSecrets, looksLikeSecretName, looksLikeSecretValue } from "../../src/config";
-import { devInput, prodInput } from "../../test/fixtures";
+import {
+  BOOTSTRAP_FILE,
+  configIssue,
+  DEV_FILE,
+  devInput,
+  prodInput,
+  validateChanged,
+  validateChangedProject,
+} from "../../test/fixtures";
 
 const MESSAGE =
   "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
@@ -138,5 +146,194 @@ describe("looksLikeSecretName and looksLikeSecretValue", () => {
     expect(looksLikeSecretValue("AKIAIOSFODNN7EXAMPLE")).toBe(true);
     expect(looksLikeSecretValue("AKIAIOSFODNN7EXAMPL")).toBe(false);
     expect(looksLikeSecretValue("akiaiosfodnn7example")).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Known token formats, command lines and every spelling of a secret's name
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("findLiteralSecrets recognises by their format", () => {
+  // Built from parts so that the source holds no complete token.
+  const token = (prefix: string, body: string) => `${prefix}${body}`;
+  const b36 = "0123456789abcdefghijABCDEFGHIJklmnop";
+
+  test.each([
+    ["an AWS temporary access key id", "ASIAIOSFODNN7EXAMPLE", "an AWS access key id"],
+    [
+      "an AWS secret access key after its name",
+      `aws_secret_access_key=${"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`,
+      "an AWS secret access key",
+    ],
+    ["a Stripe live secret key", token("sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"), "a Stripe secret key"],
+    ["a Stripe restricted key", token("rk_live_", "4eC39HqLyjWDarjtT1zdp7dc"), "a Stripe secret key"],
+    ["a Stripe test secret key", token("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"), "a Stripe secret key"],
+    ["a GitHub personal token", token("ghp_", b36), "a GitHub token"],
+    ["a GitHub OAuth token", token("gho_", b36), "a GitHub token"],
+    ["a GitHub user-to-server token", token("ghu_", b36), "a GitHub token"],
+    ["a GitHub server-to-server token", token("ghs_", b36), "a GitHub token"],
+    ["a GitHub refresh token", token("ghr_", b36), "a GitHub token"],
+    ["a fine-grained GitHub token", token("github_pat_", `11ABCDEFG0${b36}_${b36.slice(0, 20)}`), "a GitHub token"],
+    ["a GitLab token", token("glpat-", "xxxxxxxxxxxxxxxxxxxx"), "a GitLab token"],
+    ["a Slack bot token", token("xoxb-", "123456789012-abcdefghijkl"), "a Slack token"],
+    ["a Slack user token", token("xoxp-", "123456789012-abcdefghijkl"), "a Slack token"],
+    [
+      "a JSON Web Token",
+      `${"eyJhbGciOiJIUzI1NiJ9"}.${"eyJzdWIiOiIxMjM0NTY3ODkwIn0"}.${"dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"}`,
+      "a JSON Web Token",
+    ],
+    ["a PGP private key", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQdGBF...", "a private key"],
+    ["a DSA private key", "-----BEGIN DSA PRIVATE KEY-----", "a private key"],
+    ["an Authorization header", `Bearer ${b36}`, "an Authorization header value"],
+  ])("%s under an innocent name", (_what, value, kind) => {
+    expect(findLiteralSecrets({ environment: { UPSTREAM: value } })).toEqual([
+      { field: "environment.UPSTREAM", message: `${MESSAGE} (the value looks like ${kind})` },
+    ]);
+  });
+});
+
+describe("findLiteralSecrets recognises passwords on command lines", () => {
+  test.each([
+    [["migrate", "--password=hunter2"], "command[1]", "a password on a command line"],
+    [["migrate", "--db-password", "hunter2"], "command[2]", "follows --db-password on a command line"],
+    [["mysql", "-h", "db", "-uapp", "-phunter2", "app"], "command[4]", "a MySQL password on a command line"],
+    [["sh", "-c", "PGPASSWORD=hunter2 psql -h db app"], "command[2]", "a password in an environment assignment"],
+    [
+      ["CMD-SHELL", "mysqladmin ping -h localhost -uroot -phunter2"],
+      "command[1]",
+      "a MySQL password on a command line",
+    ],
+    [
+      ["CMD-SHELL", "psql 'host=db user=app password=hunter2 dbname=app' -c 'select 1'"],
+      "command[1]",
+      "a password in a connection string",
+    ],
+    [
+      ["java", "-jar", "app.jar", "--spring.datasource.url=jdbc:postgresql://db/app?user=app&password=hunter2"],
+      "command[3]",
+      "a password in a connection string",
+    ],
+    [["worker", "--token", "abc123def456"], "command[2]", "follows --token on a command line"],
+  ])("%j", (command, field, reason) => {
+    const found = findLiteralSecrets({ command });
+    expect(found).toEqual([{ field, message: expect.stringContaining(reason) }]);
+    expect(found[0].message.startsWith(MESSAGE)).toBe(true);
+  });
+
+  test.each([
+    [["sh", "-c", "PGPASSWORD=$DATABASE_PASSWORD psql -h db app"]],
+    [["sh", "-c", 'PGPASSWORD="${DATABASE_PASSWORD}" psql -h db app']],
+    [["migrate", "--password", "$DB_PASSWORD"]],
+    [["migrate", "--password=${DB_PASSWORD}"]],
+    [["mysql", "-p", "app"]],
+    [["mysql", "-P", "3306", "-h", "db"]],
+    [["psql", "-p", "5432", "-h", "db"]],
+    [["rsync", "--bypass", "hunter2"]],
+    [["psql", "postgres://app:$PGPASS@db:5432/app"]],
+    [["npm", "run", "db:migrate"]],
+  ])("leaves %j alone (references, prompts, ports)", (command) => {
+    expect(findLiteralSecrets({ command })).toEqual([]);
+  });
+});
+
+describe("looksLikeSecretName in every spelling", () => {
+  test.each([
+    "dbPassword",
+    "DbPwd",
+    "db-pwd",
+    "MYSQL_PWD",
+    "db.password",
+    "clientSecret",
+    "client_secret",
+    "CLIENT-SECRET",
+    "accessKey",
+    "ACCESS_KEY",
+    "secretKey",
+    "SECRET_ACCESS_KEY",
+    "apikey",
+    "APIKey",
+    "privateKey",
+    "private-key",
+    "authToken",
+    "BASIC_AUTH",
+    "proxyAuth",
+    "Authorization",
+    "githubCredentials",
+    "SMTP_CREDS",
+    "signing-key",
+    "licenseKey",
+    "passphrase",
+  ])("flags %s", (name) => {
+    expect(looksLikeSecretName(name)).toBe(true);
+  });
+
+  test.each([
+    "PUBLIC_KEY",
+    "publicKey",
+    "KEY_ID",
+    "ACCESS_KEY_ID",
+    "accessKeyId",
+    "API_KEY_ID",
+    "SECRET_ARN",
+    "secretName",
+    "TOKEN_URL",
+    "tokenEndpoint",
+    "AUTH_URL",
+    "AUTH_MODE",
+    "OAUTH_CLIENT_ID",
+    "PASSWORD_FILE",
+    "PASSWORD_MIN_LENGTH",
+    "PARTITION_KEY",
+    "S3_OBJECT_KEY",
+    "PWD",
+    "OLDPWD",
+    "KEYBOARD_LAYOUT",
+    "AUTHOR",
+  ])("does not flag %s", (name) => {
+    expect(looksLikeSecretName(name)).toBe(false);
+  });
+});
+
+describe("literal secrets in bootstrap.ts", () => {
+  test("a token in a tag is refused with the file and field", () => {
+    const check = validateChangedProject((p) => (p.tags = { Owner: `ghp_${"a".repeat(36)}` }));
+    expect(check).toThrow(
+      configIssue(
+        BOOTSTRAP_FILE,
+        "tags.Owner",
+        /looks like a literal secret value; .* \(the value looks like a GitHub token\)$/,
+      ),
+    );
+  });
+
+  test("a secret-named field is refused", () => {
+    expect(validateChangedProject((p) => (p.deployToken = "abc"))).toThrow(
+      configIssue(BOOTSTRAP_FILE, "deployToken", /looks like a literal secret value/),
+    );
+  });
+});
+
+describe("literal secrets in a workspace's command lines and health checks", () => {
+  test("a container health check with a MySQL password", () => {
+    const check = validateChanged(
+      "dev",
+      (ws) =>
+        (ws.services[1].containerHealthCheck = {
+          command: ["CMD-SHELL", "mysqladmin ping -uroot -phunter2 || exit 1"],
+        }),
+    );
+    expect(check).toThrow(
+      configIssue(DEV_FILE, "services[1].containerHealthCheck.command[1]", /looks like a literal secret value/),
+    );
+  });
+
+  test("a service command with a Stripe key", () => {
+    const check = validateChanged(
+      "dev",
+      (ws) => (ws.services[0].command = ["node", "server.js", `--stripe=sk_live_${"a".repeat(24)}`]),
+    );
+    expect(check).toThrow(
+      configIssue(DEV_FILE, "services[0].command[2]", /.*\(the value looks like a Stripe secret key\)$/),
+    );
   });
 });

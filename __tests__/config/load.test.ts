@@ -121,7 +121,7 @@ describe("validateWorkspace rejects", () => {
       delete ws.network;
     });
     expect(check).toThrow(
-      /environments\/dev\.ts is not a valid configuration:[\s\S]*- netwrk: unknown field; valid fields here: name, accountId, region, deployRoleName, statePrincipals, namePrefix, tags, production, network, dns, loadBalancer, registry, cluster, services, secrets, database/,
+      /environments\/dev\.ts is not a valid configuration:[\s\S]*- netwrk: unknown field; valid fields here: name, accountId, region, deployRoleName, statePrincipals, namePrefix, tags, production, sharedAccountWaiver, quotas, network, dns, loadBalancer, registry, cluster, services, secrets, database/,
     );
     expect(check).toThrow(/- network: is required; expected object/);
   });

@@ -483,7 +483,7 @@ describe("validateWorkspace rejects the database setting", () => {
     expect(dev((ws) => (ws.database.engineVersion = "12"))).toThrow(
       devIssue(
         "database.engineVersion",
-        /"12" is not a supported postgres version; expected a major version 14, 15, 16, 17 \(optionally with a minor, e\.g\. "17\.1"\)$/,
+        /"12" is not a supported postgres version; expected a major version 14, 15, 16, 17 \(optionally with a minor, e\.g\. "17\.8"\)$/,
       ),
     );
   });
@@ -625,8 +625,8 @@ describe("validateWorkspace accepts", () => {
     expect(db).toMatchObject({ port: 3306, family: "mysql8.0", logExports: ["error", "slowquery"] });
   });
 
-  test('a major.minor version ("16.4"), with the major\'s family', () => {
-    expect(dev((ws) => (ws.database.engineVersion = "16.4"))().database!.family).toBe("postgres16");
+  test('a major.minor version RDS offers ("16.11"), with the major\'s family', () => {
+    expect(dev((ws) => (ws.database.engineVersion = "16.11"))().database!.family).toBe("postgres16");
   });
 
   test("production defaults overridden explicitly", () => {

@@ -10,12 +10,16 @@ import {
   SubnetLayout,
 } from "../lib/subnet-layout";
 import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
-import { MAX_NACL_RULES_PER_DIRECTION, MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
+import { MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
 import { busiestNetworkAclDirection, MAX_APP_PORTS, networkAclRules } from "../constructs/network-acl-rules";
 import { DATABASE_ENGINES, DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
+import { parseArn } from "./aws-syntax";
 import { checkBlueGreen } from "./blue-green";
 import { checkCi, checkCiAcrossWorkspaces } from "./ci";
-import { DatabaseConfig, findLiteralSecrets, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
+import { ENVIRONMENT_EXTENSION, listEnvironmentFiles, loadModule, refusedFileIssue } from "./files";
+import { findLiteralSecrets } from "./literal-secrets";
+import { checkQuotas, checkSharedQuotas, quotaText } from "./quotas";
+import { DatabaseConfig, resolveWorkload, SecretConfig, ServiceConfig } from "./workload";
 import {
   FIELD_HINTS,
   networkSchema,
@@ -32,6 +36,8 @@ export const BOOTSTRAP_FILE = "bootstrap.ts";
 export const RESERVED_WORKSPACE_NAMES: readonly string[] = ["bootstrap"];
 export const DEFAULT_AZ_COUNT = 2;
 export const MIN_AZ_COUNT = 2;
+/** The network ACLs number the test listener's rules 130-139 (src/constructs/network-acl-rules.ts). */
+const MAX_TEST_LISTENER_CIDRS = 10;
 /** Load balancer names (`<prefix>-alb`) are limited to 32 characters. */
 export const MAX_NAME_PREFIX = 24;
 
@@ -76,8 +82,15 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** A configuration file that cannot be used; the message names the file, each field and what would be valid. */
+/**
+ * A configuration file that cannot be used; the message names the file, each field and what would be valid. When
+ * several files are wrong, one ConfigError carries them all ({@link ConfigError.combine}): `file` and `issues` are
+ * the first file's, `errors` has one entry per file and the message lists every file.
+ */
 export class ConfigError extends Error {
+  /** One error per file, in the order the files were read; `[this]` for a single file. */
+  public readonly errors: readonly ConfigError[];
+
   constructor(
     public readonly file: string,
     public readonly issues: ConfigIssue[],
@@ -87,11 +100,24 @@ export class ConfigError extends Error {
         issues.map((i) => `  - ${i.field === "" ? "(file)" : i.field}: ${i.message}`).join("\n"),
     );
     this.name = "ConfigError";
+    this.errors = [this];
+  }
+
+  /** One error for several files; its message is each file's message, a blank line apart. */
+  static combine(errors: readonly ConfigError[]): ConfigError {
+    const files = errors.flatMap((e) => e.errors);
+    if (files.length === 1) return files[0];
+    const combined = new ConfigError(files[0].file, files[0].issues);
+    combined.message = files.map((e) => e.message).join("\n\n");
+    (combined as { errors: readonly ConfigError[] }).errors = files;
+    return combined;
   }
 }
 
 /** Validates the contents of `environments/bootstrap.ts` and resolves its defaults. */
 export function validateProject(raw: unknown, file: string): ProjectConfig {
+  const literals = findLiteralSecrets(raw);
+  if (literals.length > 0) throw new ConfigError(file, literals);
   const settings = parse(projectSchema, raw, file);
   return {
     ...settings,
@@ -120,7 +146,10 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
       message: `"${settings.name}" is reserved for the state bootstrap stack; choose another name`,
     });
   }
-  if (network) checkNetworkFitsWorkload(settings, network, issues);
+  if (network) {
+    checkNetworkFitsWorkload(settings, network, issues);
+    checkQuotas(settings, network.availabilityZones.length, issues);
+  }
   const namePrefix = settings.namePrefix ?? `${project.project}-${settings.name}`;
   if (namePrefix.length > MAX_NAME_PREFIX) {
     issues.push({
@@ -152,6 +181,7 @@ export function validateWorkspace(raw: unknown, file: string, project: ProjectCo
  */
 function withNetworkIssues(err: unknown, raw: unknown, file: string): unknown {
   if (!(err instanceof ConfigError) || err.issues.some((i) => i.field.startsWith("network"))) return err;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return err;
   const record = raw as { network?: unknown; region?: unknown };
   const network = networkSchema.safeParse(record.network);
   if (!network.success || typeof record.region !== "string" || !KNOWN_REGIONS.includes(record.region)) return err;
@@ -160,21 +190,33 @@ function withNetworkIssues(err: unknown, raw: unknown, file: string): unknown {
   return extra.length === 0 ? err : new ConfigError(file, [...err.issues, ...extra]);
 }
 
-/** Checks that need every workspace at once: unique names, peering targets and their CIDRs. */
-export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
+/**
+ * Checks that need every workspace at once: unique names, peering targets and their CIDRs, one account per
+ * workspace (and none in the master account) unless a file waives it, name prefixes unique within an account, task
+ * policies that stay out of the other workspaces' accounts, and the quotas workspaces sharing an account draw on
+ * together. Every file with a problem is reported, each with all of its issues.
+ */
+export function validateWorkspaceSet(workspaces: WorkspaceConfig[], project?: ProjectConfig): void {
   const byName = new Map<string, WorkspaceConfig>();
+  const errors: ConfigError[] = [];
   for (const ws of workspaces) {
     const first = byName.get(ws.name);
     if (first) {
-      throw new ConfigError(ws.file, [
-        {
-          field: "name",
-          message: `workspace "${ws.name}" is already declared in ${first.file}; every workspace needs its own name`,
-        },
-      ]);
+      errors.push(
+        new ConfigError(ws.file, [
+          {
+            field: "name",
+            message: `workspace "${ws.name}" is already declared in ${first.file}; every workspace needs its own name`,
+          },
+        ]),
+      );
+    } else {
+      byName.set(ws.name, ws);
     }
-    byName.set(ws.name, ws);
   }
+  if (errors.length > 0) throw ConfigError.combine(errors);
+
+  const sharedQuotas = checkSharedQuotas(workspaces);
   for (const ws of workspaces) {
     const issues: ConfigIssue[] = [];
     ws.network.peerWith.forEach((peerName, index) => {
@@ -198,8 +240,70 @@ export function validateWorkspaceSet(workspaces: WorkspaceConfig[]): void {
       }
     });
     issues.push(...checkCiAcrossWorkspaces(ws, byName));
-    if (issues.length > 0) throw new ConfigError(ws.file, issues);
+    checkAccountIsolation(ws, workspaces, project, issues);
+    issues.push(...(sharedQuotas.get(ws.file) ?? []));
+    if (issues.length > 0) errors.push(new ConfigError(ws.file, issues));
   }
+  if (errors.length > 0) throw ConfigError.combine(errors);
+}
+
+/**
+ * Each workspace in an account of its own, none in the master account that holds every workspace's state: the
+ * account is the boundary of IAM, quotas and blast radius. A file may waive this with a reason; even then two
+ * workspaces in one account need different name prefixes, or their IAM roles and other names would collide.
+ */
+function checkAccountIsolation(
+  ws: WorkspaceConfig,
+  workspaces: WorkspaceConfig[],
+  project: ProjectConfig | undefined,
+  issues: ConfigIssue[],
+): void {
+  const others = workspaces.filter((other) => other !== ws && other.accountId === ws.accountId);
+  const waiverHint = "give the workspace an account of its own, or set sharedAccountWaiver to the reason it shares one";
+  if (!ws.sharedAccountWaiver) {
+    if (others.length > 0) {
+      const names = others.map((o) => `"${o.name}" (${o.file})`).join(", ");
+      issues.push({
+        field: "accountId",
+        message: `"${ws.accountId}" is also the account of workspace ${names}; workspaces that share an account share its IAM, quotas and mistakes; ${waiverHint}`,
+      });
+    }
+    if (project && ws.accountId === project.masterAccountId) {
+      issues.push({
+        field: "accountId",
+        message: `"${ws.accountId}" is the master account (masterAccountId in ${project.file}), which holds every workspace's Terraform state; ${waiverHint}`,
+      });
+    }
+  }
+  const samePrefix = others.find((o) => o.namePrefix === ws.namePrefix);
+  if (samePrefix) {
+    issues.push({
+      field: "namePrefix",
+      message: `"${ws.namePrefix}" is also the name prefix of workspace "${samePrefix.name}" (${samePrefix.file}) in the same account, so their roles, log groups and other names would collide; give each its own namePrefix`,
+    });
+  }
+
+  // A task policy that names a resource in another workspace's account (or the master account) reaches across the
+  // boundary the accounts draw.
+  const foreign = new Map<string, string>();
+  for (const other of workspaces) {
+    if (other.accountId !== ws.accountId) foreign.set(other.accountId, `workspace "${other.name}"'s (${other.file})`);
+  }
+  if (project && project.masterAccountId !== ws.accountId) {
+    foreign.set(project.masterAccountId, `the master account's, which holds the Terraform state (${project.file})`);
+  }
+  ws.services.forEach((svc, i) =>
+    svc.taskPolicy.forEach((statement, j) =>
+      statement.resources.forEach((resource, k) => {
+        const owner = foreign.get(parseArn(resource)?.account ?? "");
+        if (!owner) return;
+        issues.push({
+          field: `services[${i}].taskPolicy[${j}].resources[${k}]`,
+          message: `"${resource}" is in account ${parseArn(resource)!.account}, ${owner}; a workspace's tasks must not reach another workspace's account; name a resource of account ${ws.accountId}`,
+        });
+      }),
+    ),
+  );
 }
 
 /**
@@ -212,33 +316,73 @@ export function defaultEnvironmentsDir(root: string, env: NodeJS.ProcessEnv = pr
 
 /**
  * Reads `environments/`: `bootstrap.ts` and one file per workspace, each exporting its configuration as the default
- * export. Adding a workspace is adding a file.
+ * export. Adding a workspace is adding a file named after it. Every file is checked before anything is returned, and
+ * the ConfigError thrown names every file that is wrong (see files.ts for which files are read).
  */
-export function loadEnvironments(dir: string, root: string = process.cwd()): Environments {
+export function loadEnvironments(folder: string, root: string = process.cwd()): Environments {
+  // A relative folder is taken from the working directory (require() would take "environments/x.ts" for a package).
+  const dir = path.resolve(folder);
   const display = (file: string) => path.relative(root, file).split(path.sep).join("/");
   const bootstrapFile = path.join(dir, BOOTSTRAP_FILE);
   if (!fs.existsSync(bootstrapFile)) {
+    const noFolder = fs.existsSync(dir) ? "" : ` (the folder ${display(dir)} does not exist either)`;
     throw new ConfigError(display(bootstrapFile), [
-      { field: "", message: "the file is missing; it holds the project name, master account id and region" },
+      { field: "", message: `the file is missing${noFolder}; it holds the project name, master account id and region` },
     ]);
   }
-  const project = validateProject(readDefaultExport(bootstrapFile), display(bootstrapFile));
-  const workspaceFiles = fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && name !== BOOTSTRAP_FILE)
-    .sort();
-  const workspaces = workspaceFiles.map((name) => {
-    const file = path.join(dir, name);
-    return validateWorkspace(readDefaultExport(file), display(file), project);
-  });
-  validateWorkspaceSet(workspaces);
+  const files = listEnvironmentFiles(dir);
+  const errors = files.refused.map((file) => new ConfigError(display(file), [refusedFileIssue(file)]));
+  const attempt = <T>(run: () => T): T | undefined => {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      errors.push(err);
+      return undefined;
+    }
+  };
+
+  const shownBootstrap = display(bootstrapFile);
+  const project = attempt(() => validateProject(readEnvironmentFile(bootstrapFile, shownBootstrap), shownBootstrap));
+  if (!project) throw ConfigError.combine(errors);
+  const workspaces = files.environments
+    .filter((file) => path.basename(file) !== BOOTSTRAP_FILE)
+    .map((file) => attempt(() => validateWorkspaceFile(file, display(file), project)))
+    .filter((ws): ws is WorkspaceConfig => ws !== undefined);
+  if (errors.length > 0) throw ConfigError.combine(errors);
+  validateWorkspaceSet(workspaces, project);
   return { project, workspaces };
 }
 
-function readDefaultExport(file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as { default?: unknown };
-  return mod.default;
+/** The default export of an environment file; a file that does not load or exports no default is a ConfigError. */
+function readEnvironmentFile(file: string, shown: string): unknown {
+  const loaded = loadModule(file, shown);
+  if (!loaded.ok) throw new ConfigError(shown, [loaded.issue]);
+  return loaded.value;
+}
+
+/** A workspace file: its contents, and a name that matches the file's, reported together. */
+function validateWorkspaceFile(file: string, shown: string, project: ProjectConfig): WorkspaceConfig {
+  const raw = readEnvironmentFile(file, shown);
+  const expected = path.basename(file, ENVIRONMENT_EXTENSION);
+  const name = (raw as { name?: unknown } | null)?.name;
+  const nameIssues: ConfigIssue[] =
+    typeof name === "string" && name !== expected
+      ? [
+          {
+            field: "name",
+            message: `"${name}" differs from the file name ${expected}${ENVIRONMENT_EXTENSION}; a workspace file is named after its workspace: rename the file to ${name}${ENVIRONMENT_EXTENSION}, or set name: "${expected}"`,
+          },
+        ]
+      : [];
+  try {
+    const ws = validateWorkspace(raw, shown, project);
+    if (nameIssues.length > 0) throw new ConfigError(shown, nameIssues);
+    return ws;
+  } catch (err) {
+    if (!(err instanceof ConfigError) || nameIssues.length === 0 || err.issues === nameIssues) throw err;
+    throw new ConfigError(shown, [...nameIssues, ...err.issues]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -330,11 +474,12 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
   }
   const zones = network.availabilityZones.length;
   const ports = [...new Set(publicServices.map((s) => s.port))];
-  const quotaHint = `use fewer distinct public ports or zones, or raise the quota and this limit together`;
+  // More test listener CIDRs than the network ACLs number is reported by checkBlueGreen; the rules cannot be planned.
+  if ((ws.loadBalancer.testListener?.allowedCidrs.length ?? 0) > MAX_TEST_LISTENER_CIDRS) return;
   if (ports.length > MAX_APP_PORTS) {
     issues.push({
       field: "services",
-      message: `${ports.length} distinct public service ports; the network ACLs hold at most ${MAX_APP_PORTS}; ${quotaHint}`,
+      message: `${ports.length} distinct public service ports; the network ACLs hold at most ${MAX_APP_PORTS} (rule numbers are spaced by 10); use fewer distinct public ports`,
     });
     return;
   }
@@ -347,13 +492,14 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
       testListener: ws.loadBalancer.testListener,
     }),
   );
-  if (busiest.count > MAX_NACL_RULES_PER_DIRECTION) {
+  if (busiest.count > ws.quotas.networkAclRulesPerDirection) {
+    const { above, raise } = quotaText("networkAclRulesPerDirection", ws.quotas);
     issues.push({
       field: "services",
       message:
         `${ports.length} public service ports across ${zones} zones need ${busiest.count} network ACL rules in one direction ` +
-        `(the ${busiest.tier} tier's ${busiest.egress ? "outbound" : "inbound"} rules), above AWS's default quota of ` +
-        `${MAX_NACL_RULES_PER_DIRECTION}; ${quotaHint}`,
+        `(the ${busiest.tier} tier's ${busiest.egress ? "outbound" : "inbound"} rules), ${above}; ` +
+        `use fewer distinct public ports or zones, ${raise}`,
     });
   }
 }
@@ -397,11 +543,21 @@ function checkExplicitSubnets(vpcText: string, subnets: SubnetLayout, azCount: n
 // ---------------------------------------------------------------------------------------------------------------
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
-  if (raw === undefined || raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  if (raw === undefined) {
     throw new ConfigError(file, [
       {
         field: "",
         message: "the file has no configuration object as its default export; expected `export default { ... }`",
+      },
+    ]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    const kind = raw === null ? "null" : Array.isArray(raw) ? "an array" : `a ${typeof raw}`;
+    const hint = typeof raw === "function" ? " (export the object itself, not a function that returns it)" : "";
+    throw new ConfigError(file, [
+      {
+        field: "",
+        message: `the default export is ${kind}, not a configuration object${hint}; expected \`export default { ... }\` with one object`,
       },
     ]);
   }

@@ -1,9 +1,27 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, MAX_SERVICE_PORT } from "../aws-limits";
+import {
+  ACCOUNT_QUOTAS,
+  LOG_RETENTION_DAYS,
+  MAX_SERVICE_PORT,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS_PER_RESOURCE,
+  QuotaName,
+} from "../aws-limits";
 import { DATABASE_ENGINES, DatabaseEngine } from "../constructs/database-engines";
 import type { FlowLogTrafficType, NatMode } from "../constructs/network";
 import { parseCidr } from "../lib/cidr";
+import {
+  bucketNameProblem,
+  dnsNameProblem,
+  healthCheckPathProblem,
+  iamActionProblem,
+  matcherProblem,
+  pathPatternProblem,
+} from "./aws-syntax";
+import { EC2_INSTANCE_TYPES, ECS_AMI_ARCHITECTURE, isGravitonType, knownInstanceTypes } from "./instance-types";
 import { KNOWN_REGIONS } from "./regions";
+import { ACCEPTED_SSL_POLICIES, DEFAULT_SSL_POLICY, sslPolicyProblem } from "./tls-policies";
 
 /**
  * The shape of the files in `environments/`. Every field is documented here once; defaults are applied when a file
@@ -58,6 +76,14 @@ const region = hinted(
   `an AWS region, one of ${KNOWN_REGIONS.join(", ")}`,
 );
 
+/** A string whose problems one of the aws-syntax functions describes. */
+function checked(problem: (value: string) => string | undefined) {
+  return z.string().check((ctx) => {
+    const message = problem(ctx.value);
+    if (message) ctx.issues.push({ code: "custom", input: ctx.value, message });
+  });
+}
+
 /** An IAM role name (not an ARN): the account id comes from the account field. */
 const roleName = hinted(
   z.string().check((ctx) => {
@@ -110,12 +136,60 @@ const cidrBlock = hinted(
   'an IPv4 CIDR block such as "10.10.0.0/16"',
 );
 
-const tags = z.record(
-  z
-    .string()
-    .min(1, { error: "tag keys must be 1-128 characters" })
-    .max(128, { error: "tag keys must be 1-128 characters" }),
-  z.string().max(256, { error: "tag values must be at most 256 characters" }),
+/**
+ * Tags the stacks put on resources themselves: Project, Environment and ManagedBy on every resource (the provider's
+ * default tags), Name and Tier on most. A file's tags are merged under them, so the same key there would be lost.
+ */
+export const STACK_TAG_KEYS = ["Project", "Environment", "ManagedBy", "Name", "Tier"] as const;
+/** Characters AWS allows in tag keys and values across services: letters, digits, spaces and _ . : / = + - @. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_FILE_TAGS = MAX_TAGS_PER_RESOURCE - STACK_TAG_KEYS.length;
+
+const tags = hinted(
+  z.record(z.string(), z.string()).check((ctx) => {
+    const keys = Object.keys(ctx.value);
+    const issue = (key: string, message: string) =>
+      ctx.issues.push({ code: "custom", input: ctx.value[key], message, path: [key] });
+    const characters = "letters, digits, spaces and _ . : / = + - @";
+    keys.forEach((key, i) => {
+      const value = ctx.value[key];
+      const owned = STACK_TAG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+      const twin = keys.slice(0, i).find((k) => k.toLowerCase() === key.toLowerCase());
+      if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
+        issue(key, `tag key ${shown(key)} is ${key.length} characters long; tag keys hold 1-${MAX_TAG_KEY_LENGTH}`);
+      } else if (key.toLowerCase().startsWith("aws:")) {
+        issue(key, `tag key ${shown(key)} starts with "aws:", which AWS reserves for its own tags; choose another key`);
+      } else if (!TAG_CHARACTERS.test(key)) {
+        issue(key, `tag key ${shown(key)} has characters AWS does not accept in tags; expected ${characters}`);
+      } else if (owned) {
+        issue(
+          key,
+          `tag key ${shown(key)} is set by the stacks themselves (${STACK_TAG_KEYS.join(", ")}), so this value would be ` +
+            `lost${key === owned ? "" : ` (IAM treats it as ${shown(owned)}: keys that differ only in case are one)`}; ` +
+            `choose another key, e.g. "Team"`,
+        );
+      } else if (twin !== undefined) {
+        issue(
+          key,
+          `tag key ${shown(key)} differs from ${shown(twin)} only in case, which IAM treats as the same key; keep one`,
+        );
+      } else if (value.length > MAX_TAG_VALUE_LENGTH) {
+        issue(key, `the value is ${value.length} characters long; tag values hold at most ${MAX_TAG_VALUE_LENGTH}`);
+      } else if (!TAG_CHARACTERS.test(value)) {
+        issue(key, `${shown(value)} has characters AWS does not accept in tag values; expected ${characters}`);
+      }
+    });
+    if (keys.length > MAX_FILE_TAGS) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message:
+          `${keys.length} tags, and the stacks add ${STACK_TAG_KEYS.length} (${STACK_TAG_KEYS.join(", ")}): a resource ` +
+          `carries at most ${MAX_TAGS_PER_RESOURCE}; expected at most ${MAX_FILE_TAGS} here`,
+      });
+    }
+  }),
+  `at most ${MAX_FILE_TAGS} tags; keys 1-${MAX_TAG_KEY_LENGTH} and values up to ${MAX_TAG_VALUE_LENGTH} characters of letters, digits, spaces and _ . : / = + - @; no "aws:" keys and none of ${STACK_TAG_KEYS.join(", ")}, which the stacks set`,
 );
 
 const retentionDays = hinted(
@@ -160,12 +234,10 @@ export const projectSchema = z.strictObject({
   stateBucket: z
     .strictObject({
       /** Bucket name (globally unique). @default "<project>-tfstate-<masterAccountId>" */
-      name: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-          error: "must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
-        })
-        .optional(),
+      name: hinted(
+        checked(bucketNameProblem),
+        "an S3 bucket name: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit (no dots)",
+      ).optional(),
       /** Days after which superseded state versions are deleted. @default 90 */
       noncurrentVersionExpirationDays: z.int().min(1).max(3650).default(90),
     })
@@ -302,6 +374,20 @@ export const secretReference = hinted(
   'a reference, never a value: { secret: "<declared name>" }, { parameter: "NAME" or "<component>/NAME" } or { databaseSecret: "password" }',
 );
 
+const hostName = hinted(
+  checked((host) => dnsNameProblem(host, "host")),
+  'a lower-case DNS name inside the workspace\'s zone, e.g. "app.dev.example.com" (a leading "*." is allowed)',
+);
+const pathPattern = hinted(
+  checked(pathPatternProblem),
+  'a path pattern starting with "/", at most 128 of A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * ?, e.g. "/api/*"',
+);
+/** "*" alone is left to the least-privilege check, which says why it is refused. */
+const iamAction = hinted(
+  checked((action) => (action === "*" ? undefined : iamActionProblem(action))),
+  'an IAM action "service:Action", e.g. "s3:GetObject" (wildcards only in the action part)',
+);
+
 export const serviceSchema = z.strictObject({
   /** Service name: part of every name the service gets (`<prefix>-<name>`). */
   name: label("service name", 16),
@@ -341,23 +427,25 @@ export const serviceSchema = z.strictObject({
   parameters: z.record(parameterName, z.string()).default({}),
   /** Behind the load balancer (true) or a worker with no inbound traffic at all (false). @default true */
   public: z.boolean().default(true),
-  /** Host names this service answers on; each inside the workspace's DNS zone. @default [] */
-  hosts: z.array(z.string()).default([]),
+  /** Host names this service answers on; each inside the workspace's DNS zone (a leading "*." is allowed). @default [] */
+  hosts: z.array(hostName).default([]),
   /** Path patterns this service answers on (e.g. "/api/*"). @default [] */
-  paths: z.array(z.string()).default([]),
+  paths: z.array(pathPattern).default([]),
   /** Listener rule priority (lower wins). @default - 10 * (position in the list + 1) */
   priority: z.int().min(1).max(50000).optional(),
   /** The load balancer's health check of the tasks. */
   healthCheck: z
     .strictObject({
       /** Path the load balancer probes; starts with "/". @default "/health" */
-      path: z.string().default("/health"),
+      path: hinted(checked(healthCheckPathProblem), 'a URL path starting with "/", e.g. "/health"').default("/health"),
       /** Seconds ECS ignores failing health checks after a task starts. @default 60 */
       gracePeriodSeconds: z.int().min(0).max(7200).default(60),
-      /** Seconds between probes. @default 30 */
+      /** Seconds between probes; longer than the probe's 5-second timeout. @default 30 */
       intervalSeconds: z.int().min(5).max(300).default(30),
-      /** HTTP codes that count as healthy. @default "200-399" */
-      matcher: z.string().default("200-399"),
+      /** HTTP codes that count as healthy: one code, a list ("200,204") or a range ("200-399"). @default "200-399" */
+      matcher: hinted(checked(matcherProblem), 'HTTP codes from 200 to 499: "200", "200,204" or "200-399"').default(
+        "200-399",
+      ),
     })
     .prefault({}),
   /** A health check run inside the container (Docker HEALTHCHECK), e.g. ["CMD-SHELL", "curl -f localhost:3000/health"]. */
@@ -367,7 +455,7 @@ export const serviceSchema = z.strictObject({
       command: z.array(z.string()).min(1),
       /** Seconds between checks. @default 30 */
       intervalSeconds: z.int().min(5).max(300).default(30),
-      /** Seconds one check may take. @default 5 */
+      /** Seconds one check may take; less than intervalSeconds. @default 5 */
       timeoutSeconds: z.int().min(2).max(60).default(5),
       /** Failures in a row before the container is unhealthy. @default 3 */
       retries: z.int().min(1).max(10).default(3),
@@ -470,8 +558,8 @@ export const serviceSchema = z.strictObject({
     .array(
       z.strictObject({
         /** IAM actions, e.g. ["s3:GetObject"]; a service's every action ("s3:*") is refused. */
-        actions: z.array(z.string()).min(1),
-        /** Resource ARNs the actions apply to. */
+        actions: z.array(iamAction).min(1),
+        /** Resource ARNs the actions apply to (in this workspace's partition), or "*". */
         resources: z.array(z.string()).min(1),
       }),
     )
@@ -529,7 +617,10 @@ export const DB_INSTANCE_CLASSES = [
 export const databaseSchema = z.strictObject({
   /** Database engine. @default "postgres" */
   engine: z.enum(Object.keys(DATABASE_ENGINES) as [DatabaseEngine, ...DatabaseEngine[]]).default("postgres"),
-  /** Major ("16") or major.minor ("16.4") version; minor upgrades are applied automatically. */
+  /**
+   * Major ("16", RDS picks its newest minor) or a minor RDS offers for new instances ("16.11", listed in
+   * src/config/engine-versions.ts); minor upgrades are applied automatically.
+   */
   engineVersion: z.string(),
   /** e.g. "db.t4g.micro". */
   instanceClass: z.string(),
@@ -537,16 +628,22 @@ export const databaseSchema = z.strictObject({
   allocatedStorageGb: z.int().min(20).max(65536).default(20),
   /** Storage autoscaling ceiling. @default 100 */
   maxAllocatedStorageGb: z.int().min(20).max(65536).default(100),
-  /** Name of the database created on the instance. @default "app" */
-  databaseName: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: "must start with a letter; letters, digits and _ only" })
-    .default("app"),
-  /** Master user name; its password is managed by RDS in Secrets Manager. @default "app_admin" */
-  masterUsername: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: "must start with a letter; at most 16 letters, digits and _" })
-    .default("app_admin"),
+  /**
+   * Name of the database created on the instance: a letter, then letters, digits and _ (63 characters for PostgreSQL,
+   * 64 for MySQL); not a word the engine reserves. @default "app"
+   */
+  databaseName: hinted(
+    z.string(),
+    'a letter, then letters, digits and _ (up to 63 for postgres, 64 for mysql), not a reserved word, e.g. "app"',
+  ).default("app"),
+  /**
+   * Master user name; its password is managed by RDS in Secrets Manager. A letter, then letters, digits and _ (63
+   * characters for PostgreSQL, 32 for MySQL); not rdsadmin, nor admin on PostgreSQL. @default "app_admin"
+   */
+  masterUsername: hinted(
+    z.string(),
+    'a letter, then letters, digits and _ (up to 63 for postgres, 32 for mysql), not a reserved name, e.g. "app_admin"',
+  ).default("app_admin"),
   /** A standby in a second availability zone. @default - true in a production workspace, false elsewhere */
   multiAz: z.boolean().optional(),
   /** Refuse deletion of the instance. @default - true in a production workspace, false elsewhere */
@@ -555,14 +652,14 @@ export const databaseSchema = z.strictObject({
   deletionProtectionWaiver: z.string().min(10, { error: "give a reason of at least 10 characters" }).optional(),
   /** Days of automated backups, 1-35. @default - 14 in production, 1 elsewhere */
   backupRetentionDays: z.int().optional(),
-  /** UTC, "hh:mm-hh:mm". @default "03:00-04:00" */
+  /** Daily backups, UTC, "hh:mm-hh:mm": at least 30 minutes, apart from the maintenance window. @default "03:00-04:00" */
   backupWindow: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
       error: 'must be "hh:mm-hh:mm" in UTC, e.g. "03:00-04:00"',
     })
     .default("03:00-04:00"),
-  /** UTC, "ddd:hh:mm-ddd:hh:mm". @default "sun:04:30-sun:05:30" */
+  /** Weekly maintenance, UTC, "ddd:hh:mm-ddd:hh:mm": 30 minutes to 24 hours. @default "sun:04:30-sun:05:30" */
   maintenanceWindow: z
     .string()
     .regex(
@@ -591,12 +688,13 @@ export const databaseSchema = z.strictObject({
 
 export const dnsSchema = z.strictObject({
   /** The hosted zone every service host name lies in, e.g. "dev.acme.example.com". */
-  zoneName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: 'must be a DNS zone name, e.g. "dev.acme.example.com"',
-  }),
+  zoneName: hinted(
+    checked((zone) => dnsNameProblem(zone, "zone")),
+    'a lower-case DNS name of at least two labels, e.g. "dev.acme.example.com"',
+  ),
   /** Create the hosted zone here (then delegate to its name servers) rather than use an existing one. @default false */
   createZone: z.boolean().default(false),
-  /** An existing certificate to use instead of a new DNS-validated one. */
+  /** An existing certificate, in this workspace's account and region, to use instead of a new DNS-validated one. */
   certificateArn: z
     .string()
     .regex(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { error: "must be an ACM certificate ARN" })
@@ -610,8 +708,14 @@ export const loadBalancerSchema = z.strictObject({
   deletionProtection: z.boolean().optional(),
   /** Days access logs are kept in their bucket. @default 90 */
   accessLogRetentionDays: z.int().min(1).max(3650).default(90),
-  /** TLS security policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  /**
+   * TLS security policy of the HTTPS listener: one of AWS's Application Load Balancer policies that refuse TLS 1.0
+   * and 1.1 (listed in src/config/tls-policies.ts). @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+   */
+  sslPolicy: hinted(
+    checked(sslPolicyProblem),
+    `an ALB security policy without TLS 1.0 or 1.1: ${ACCEPTED_SSL_POLICIES.join(", ")}`,
+  ).default(DEFAULT_SSL_POLICY),
   /**
    * An HTTPS listener that reaches the standby version of blue-green services, for their validation before a
    * promotion; open only to `allowedCidrs` (e.g. CI runners, the office VPN). Needed by every blue-green service.
@@ -635,6 +739,22 @@ export const registrySchema = z.strictObject({
   pullAccountIds: z.array(accountId).default([]),
 });
 
+function instanceTypeProblem(instanceType: string): string | undefined {
+  if (instanceType in EC2_INSTANCE_TYPES) return undefined;
+  const known = knownInstanceTypes();
+  if (isGravitonType(instanceType)) {
+    const [family, size] = instanceType.split(".");
+    const alike = Object.keys(EC2_INSTANCE_TYPES).filter((t) => t[0] === family[0] && t.endsWith(`.${size}`));
+    const suggestion = alike.find((t) => t[1] === family[1]) ?? alike[0];
+    return (
+      `${shown(instanceType)} is a Graviton (arm64) type, but the container instances boot the ${ECS_AMI_ARCHITECTURE} ` +
+      `ECS-optimized Amazon Linux 2023 image, which arm64 instances cannot run; use an x86_64 type` +
+      `${suggestion ? ` such as ${shown(suggestion)}` : ""}; known types: ${known}`
+    );
+  }
+  return `${shown(instanceType)} is not an instance type this project knows the size of; expected one of ${known} (add a row to src/config/instance-types.ts for another)`;
+}
+
 export const clusterSchema = z.strictObject({
   /** CloudWatch Container Insights metrics for the cluster. @default true */
   containerInsights: z.boolean().default(true),
@@ -645,12 +765,15 @@ export const clusterSchema = z.strictObject({
   /** EC2 container instances as an extra capacity provider. */
   ec2: z
     .strictObject({
-      /** EC2 instance type of the container instances. @default "t3.small" */
-      instanceType: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type, e.g. "t3.small"' })
-        .default("t3.small"),
-      /** Fewest instances. @default 0 */
+      /**
+       * EC2 instance type of the container instances: an x86_64 type listed in src/config/instance-types.ts (the
+       * cluster boots the x86_64 ECS-optimized image). @default "t3.small"
+       */
+      instanceType: hinted(
+        checked(instanceTypeProblem),
+        `an x86_64 EC2 instance type such as "t3.small" or "m7i.large"`,
+      ).default("t3.small"),
+      /** Fewest instances; at most maxSize. @default 0 */
       minSize: z.int().min(0).default(0),
       /** Most instances. @default 2 */
       maxSize: z.int().min(1).default(2),
@@ -757,6 +880,30 @@ export const ciSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// environments/<workspace>.ts: quotas
+// ---------------------------------------------------------------------------------------------------------------
+
+const quota = (name: QuotaName) => {
+  const q = ACCOUNT_QUOTAS[name];
+  return z.int().min(q.default).max(q.max).default(q.default);
+};
+
+export const quotasSchema = z.strictObject({
+  /** Elastic IP addresses per region ("EC2-VPC Elastic IPs"); each NAT gateway holds one. @default 5 */
+  elasticIpsPerRegion: quota("elasticIpsPerRegion"),
+  /** VPCs per region ("VPCs per Region"), the default VPC included. @default 5 */
+  vpcsPerRegion: quota("vpcsPerRegion"),
+  /** Rules per network ACL and direction ("Rules per network ACL"), at most 40. @default 20 */
+  networkAclRulesPerDirection: quota("networkAclRulesPerDirection"),
+  /** Inbound or outbound rules per security group. @default 60 */
+  securityGroupRulesPerDirection: quota("securityGroupRulesPerDirection"),
+  /** Listener rules per load balancer, the default rules not counted ("Rules per Application Load Balancer"). @default 100 */
+  listenerRulesPerLoadBalancer: quota("listenerRulesPerLoadBalancer"),
+  /** Targets (running tasks) per load balancer ("Targets per Application Load Balancer"). @default 1000 */
+  targetsPerLoadBalancer: quota("targetsPerLoadBalancer"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // environments/<workspace>.ts
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -780,6 +927,17 @@ export const workspaceSchema = z.strictObject({
   tags: tags.default({}),
   /** Production turns on the safe defaults: multi-AZ database, deletion protection, longer backups. @default false */
   production: z.boolean().default(false),
+  /**
+   * Why this workspace shares its AWS account with another workspace or with the master account. Each workspace
+   * should have an account of its own (one account's admins, quotas and mistakes then cannot reach another's); a
+   * shared account is refused unless the file gives the reason here.
+   */
+  sharedAccountWaiver: z.string().min(20, { error: "give a reason of at least 20 characters" }).optional(),
+  /**
+   * Quotas raised for this workspace's account and region through Service Quotas; the loader counts what the stacks
+   * create against these instead of AWS's defaults. @default - AWS's default quotas of a new account
+   */
+  quotas: quotasSchema.prefault({}),
   /** The VPC and its subnets. */
   network: networkSchema,
   /** DNS zone and certificate of the public services (needed when a service is public). */
@@ -811,3 +969,4 @@ export type SecretReference = z.output<typeof secretReference>;
 export type DatabaseSettings = z.output<typeof databaseSchema>;
 export type DnsSettings = z.output<typeof dnsSchema>;
 export type CiSettings = z.output<typeof ciSchema>;
+export type QuotaSettings = z.output<typeof quotasSchema>;

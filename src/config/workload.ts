@@ -7,6 +7,19 @@ import {
 } from "../aws-limits";
 import { DATABASE_ENGINES, majorVersionOf, parameterGroupFamily } from "../constructs/database-engines";
 import { targetGroupName } from "../naming";
+import {
+  dailyWindow,
+  databaseNameProblem,
+  masterUsernameProblem,
+  parseArn,
+  partitionOf,
+  resourceArnProblem,
+  weeklyWindow,
+  windowLengthProblem,
+  windowsOverlap,
+} from "./aws-syntax";
+import { minorVersionProblem, newestMinorVersion } from "./engine-versions";
+import { EC2_INSTANCE_TYPES, taskCapacityOf } from "./instance-types";
 import { DatabaseSettings, DB_INSTANCE_CLASSES, SecretSettings, ServiceSettings, WorkspaceSettings } from "./schema";
 
 /**
@@ -18,6 +31,14 @@ export interface Issue {
   readonly field: string;
   readonly message: string;
 }
+
+/**
+ * The timeout of the load balancer's health check of a service's tasks, which src/constructs/container-service.ts
+ * sets (a test synthesizes a service and compares). AWS requires a health check's interval to be longer than it.
+ */
+export const TARGET_HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+/** ECS runs a container health check's command directly ("CMD") or through the container's shell ("CMD-SHELL"). */
+export const CONTAINER_HEALTH_CHECK_PREFIXES = ["CMD", "CMD-SHELL"] as const;
 
 /** Parameters the stack publishes for the database, readable as `{ parameter: "database/<NAME>" }`. */
 export const DATABASE_PARAMETERS = ["HOST", "PORT", "NAME", "ENGINE"] as const;
@@ -74,6 +95,8 @@ export function resolveWorkload(ws: WorkspaceSettings, namePrefix: string, issue
     envVar: s.envVar ?? `SECRET_${s.name.toUpperCase().replace(/-/g, "_")}`,
   }));
   checkServices(ws, services, namePrefix, issues);
+  checkEc2Capacity(ws, issues);
+  checkCertificate(ws, issues);
   checkEgress(ws, issues);
   if (ws.cluster.maintenanceTask?.enabled && !ws.cluster.execEnabled) {
     issues.push({
@@ -155,12 +178,8 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
         message: `${svc.desiredCount} is outside the autoscaling range ${min}-${max}; expected a count within it`,
       });
     }
-    if (!svc.healthCheck.path.startsWith("/")) {
-      issues.push({
-        field: at(i, "healthCheck.path"),
-        message: `"${svc.healthCheck.path}" must start with "/", e.g. "/${svc.healthCheck.path}"`,
-      });
-    }
+    checkHealthChecks(svc, (field) => at(i, field), issues);
+    checkDeployment(svc, (field) => at(i, field), issues);
     if (svc.capacity === "ec2" && !ws.cluster.ec2) {
       issues.push({
         field: at(i, "capacity"),
@@ -189,10 +208,18 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
           message: `IAM actions on "*" let the application escalate its own rights; name the role or policy ARNs instead`,
         });
       }
-    });
-    svc.paths.forEach((p, j) => {
-      if (!p.startsWith("/"))
-        issues.push({ field: at(i, `paths[${j}]`), message: `"${p}" must start with "/", e.g. "/api/*"` });
+      const assumeAnything =
+        statement.resources.includes("*") && statement.actions.some((a) => /^sts:AssumeRole/i.test(a));
+      if (assumeAnything) {
+        issues.push({
+          field: at(i, `taskPolicy[${j}].resources`),
+          message: `sts:AssumeRole on "*" lets the application take any role that trusts this account; name the role ARNs instead`,
+        });
+      }
+      statement.resources.forEach((resource, k) => {
+        const problem = resourceArnProblem(resource, ws.region);
+        if (problem) issues.push({ field: at(i, `taskPolicy[${j}].resources[${k}]`), message: problem });
+      });
     });
     if (svc.public) {
       if (svc.hosts.length === 0 && svc.paths.length === 0) {
@@ -280,6 +307,134 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
       }
     });
   });
+}
+
+/** AWS's rules between a service's health check settings. */
+function checkHealthChecks(svc: ServiceSettings, at: (field: string) => string, issues: Issue[]): void {
+  const timeout = TARGET_HEALTH_CHECK_TIMEOUT_SECONDS;
+  if (svc.public && svc.healthCheck.intervalSeconds <= timeout) {
+    issues.push({
+      field: at("healthCheck.intervalSeconds"),
+      message:
+        `${svc.healthCheck.intervalSeconds} is not longer than the load balancer's ${timeout}-second health check ` +
+        `timeout, and AWS requires the interval to be; expected ${timeout + 1} to 300`,
+    });
+  }
+  const container = svc.containerHealthCheck;
+  if (!container) return;
+  if (container.timeoutSeconds >= container.intervalSeconds) {
+    issues.push({
+      field: at("containerHealthCheck.timeoutSeconds"),
+      message:
+        `${container.timeoutSeconds} is not shorter than intervalSeconds (${container.intervalSeconds}): one check ` +
+        `would still run when the next is due; expected a timeout below the interval, e.g. 5 with 30`,
+    });
+  }
+  const first = container.command[0];
+  if (!(CONTAINER_HEALTH_CHECK_PREFIXES as readonly string[]).includes(first)) {
+    issues.push({
+      field: at("containerHealthCheck.command[0]"),
+      message:
+        `${JSON.stringify(first)} is not how ECS starts a health check; expected "CMD" (run the rest directly) or ` +
+        `"CMD-SHELL" (run it in the shell), e.g. ["CMD-SHELL", "curl -f http://localhost:${svc.port}/health || exit 1"]`,
+    });
+  }
+}
+
+/**
+ * A rolling deployment of N tasks may run at most floor(N * maximumPercent / 100) tasks and must keep
+ * ceil(N * minimumHealthyPercent / 100) running; with neither room to start a new task nor to stop an old one, ECS
+ * never starts the rollout. Checked for every task count autoscaling may reach.
+ */
+function checkDeployment(svc: ServiceSettings, at: (field: string) => string, issues: Issue[]): void {
+  const { minimumHealthyPercent: minPct, maximumPercent: maxPct } = svc.deployment;
+  const counts = new Set<number>();
+  for (let n = Math.max(1, svc.autoscaling.min); n <= svc.autoscaling.max; n++) counts.add(n);
+  if (svc.desiredCount > 0) counts.add(svc.desiredCount);
+  const stuck = [...counts]
+    .sort((a, b) => a - b)
+    .find((n) => Math.floor((n * maxPct) / 100) <= n && Math.ceil((n * minPct) / 100) >= n);
+  if (stuck === undefined) return;
+  const tasks = `${stuck} task${stuck === 1 ? "" : "s"}`;
+  issues.push({
+    field: at("deployment.maximumPercent"),
+    message:
+      `with minimumHealthyPercent ${minPct} and maximumPercent ${maxPct}, a rollout of ${tasks} can neither start a ` +
+      `new task (at most ${Math.floor((stuck * maxPct) / 100)} may run) nor stop an old one (${Math.ceil((stuck * minPct) / 100)} ` +
+      `must stay), so it never starts; raise maximumPercent (e.g. 200) or lower minimumHealthyPercent`,
+  });
+}
+
+/** EC2 capacity: a sane size range, and every service placed on it fits on one instance. */
+function checkEc2Capacity(ws: WorkspaceSettings, issues: Issue[]): void {
+  const ec2 = ws.cluster.ec2;
+  if (!ec2) return;
+  if (ec2.minSize > ec2.maxSize) {
+    issues.push({
+      field: "cluster.ec2.minSize",
+      message: `${ec2.minSize} is above maxSize (${ec2.maxSize}); expected minSize <= maxSize`,
+    });
+  }
+  const size = EC2_INSTANCE_TYPES[ec2.instanceType];
+  if (!size) return; // already reported by the schema
+  const capacity = taskCapacityOf(size);
+  const fits = (t: string) => {
+    const c = taskCapacityOf(EC2_INSTANCE_TYPES[t]);
+    return (svc: ServiceSettings) => svc.cpu <= c.cpuUnits && svc.memory <= c.memoryMiB;
+  };
+  const family = ec2.instanceType.split(".")[0];
+  ws.services.forEach((svc, i) => {
+    if (svc.capacity !== "ec2") return;
+    const larger = Object.keys(EC2_INSTANCE_TYPES).find((t) => t.startsWith(`${family}.`) && fits(t)(svc));
+    const fix = larger
+      ? `use a larger cluster.ec2.instanceType (e.g. "${larger}") or a smaller task`
+      : "use a larger cluster.ec2.instanceType or a smaller task";
+    if (svc.cpu > capacity.cpuUnits) {
+      issues.push({
+        field: `services[${i}].cpu`,
+        message: `${svc.cpu} CPU units do not fit on one ${ec2.instanceType} container instance, which has ${capacity.cpuUnits} (${size.vcpus} vCPUs); ${fix}`,
+      });
+    }
+    if (svc.memory > capacity.memoryMiB) {
+      issues.push({
+        field: `services[${i}].memory`,
+        message:
+          `${svc.memory} MiB does not fit on one ${ec2.instanceType} container instance, which offers tasks ` +
+          `${capacity.memoryMiB} MiB (${size.memoryMiB} MiB installed, less what the system and the ECS agent keep); ${fix}`,
+      });
+    }
+  });
+}
+
+/** An existing certificate must live where the load balancer does: same account, same region. */
+function checkCertificate(ws: WorkspaceSettings, issues: Issue[]): void {
+  const arnText = ws.dns?.certificateArn;
+  if (!arnText) return;
+  const arn = parseArn(arnText);
+  if (!arn) return; // already reported by the schema
+  const field = "dns.certificateArn";
+  if (arn.partition !== partitionOf(ws.region)) {
+    issues.push({
+      field,
+      message: `the certificate is in partition "${arn.partition}"; ${ws.region} is in "${partitionOf(ws.region)}"`,
+    });
+  }
+  if (arn.region !== ws.region) {
+    issues.push({
+      field,
+      message:
+        `the certificate is in ${arn.region}, but the load balancer is in ${ws.region} and can only use a certificate ` +
+        `of its own region; request or import it in ${ws.region} (or leave certificateArn out to have one issued)`,
+    });
+  }
+  if (arn.account !== ws.accountId) {
+    issues.push({
+      field,
+      message:
+        `the certificate belongs to account ${arn.account}, not to this workspace's account ${ws.accountId}; a load ` +
+        `balancer can only use a certificate of its own account (ACM certificates cannot be shared)`,
+    });
+  }
 }
 
 /** Tasks must be able to reach ECR, logs and secrets: through NAT, or through interface endpoints. */
@@ -375,9 +530,17 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
   if (!major) {
     issues.push({
       field: "database.engineVersion",
-      message: `"${db.engineVersion}" is not a supported ${db.engine} version; expected a major version ${engine.majors.join(", ")} (optionally with a minor, e.g. "${engine.majors[engine.majors.length - 1]}.1")`,
+      message: `"${db.engineVersion}" is not a supported ${db.engine} version; expected a major version ${engine.majors.join(", ")} (optionally with a minor, e.g. "${newestMinorVersion(db.engine)}")`,
     });
+  } else {
+    const problem = minorVersionProblem(db.engine, major, db.engineVersion);
+    if (problem) issues.push({ field: "database.engineVersion", message: problem });
   }
+  const nameProblem = databaseNameProblem(db.engine, db.databaseName);
+  if (nameProblem) issues.push({ field: "database.databaseName", message: nameProblem });
+  const userProblem = masterUsernameProblem(db.engine, db.masterUsername);
+  if (userProblem) issues.push({ field: "database.masterUsername", message: userProblem });
+  checkWindows(db, issues);
   if (!DB_INSTANCE_CLASSES.includes(db.instanceClass)) {
     const suggestion = closest(db.instanceClass, DB_INSTANCE_CLASSES);
     issues.push({
@@ -424,53 +587,23 @@ function resolveDatabase(db: DatabaseSettings, production: boolean, issues: Issu
   };
 }
 
-const LITERAL_SECRET_MESSAGE =
-  "looks like a literal secret value; declare it under secrets (filled by `npm run secrets`) and reference it";
-const SECRET_NAME = /passw(or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credential|(^|[_-])key$/i;
-/** Names that end in KEY but hold no secret. */
-const HARMLESS_KEY_NAMES =
-  /^(public[_-]?key|key[_-]?id|access[_-]?key[_-]?id|partition[_-]?key|sort[_-]?key|primary[_-]?key|cache[_-]?key)$/i;
-const SECRET_VALUE = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\bAKIA[0-9A-Z]{16}\b/,
-  // Any URL with a password in it: scheme://user:password@host (the user may be empty, as in redis://:pw@host).
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i,
-];
-
-export function looksLikeSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !HARMLESS_KEY_NAMES.test(name);
-}
-
-export function looksLikeSecretValue(value: string): boolean {
-  return SECRET_VALUE.some((re) => re.test(value));
-}
-
-/**
- * Any string anywhere in the raw file whose key names a password, token or key, or whose value looks like a private
- * key, an AWS access key or a URL with a password: secrets never belong in an environment file.
- */
-export function findLiteralSecrets(raw: unknown, path = ""): Issue[] {
-  if (Array.isArray(raw)) {
-    return raw.flatMap((item, i) =>
-      typeof item === "string"
-        ? looksLikeSecretValue(item)
-          ? [{ field: `${path}[${i}]`, message: LITERAL_SECRET_MESSAGE }]
-          : []
-        : findLiteralSecrets(item, `${path}[${i}]`),
-    );
+/** Backups run daily and maintenance weekly; each lasts 30 minutes to a day, and they must not meet. */
+function checkWindows(db: DatabaseSettings, issues: Issue[]): void {
+  const backup = dailyWindow(db.backupWindow);
+  const maintenance = weeklyWindow(db.maintenanceWindow);
+  const backupProblem = windowLengthProblem(db.backupWindow, backup, "03:00-04:00");
+  if (backupProblem) issues.push({ field: "database.backupWindow", message: backupProblem });
+  const maintenanceProblem = windowLengthProblem(db.maintenanceWindow, maintenance, "sun:04:30-sun:05:30");
+  if (maintenanceProblem) issues.push({ field: "database.maintenanceWindow", message: maintenanceProblem });
+  if (!backupProblem && !maintenanceProblem && windowsOverlap(backup, maintenance)) {
+    issues.push({
+      field: "database.maintenanceWindow",
+      message:
+        `"${db.maintenanceWindow}" overlaps the daily backup window "${db.backupWindow}", which RDS refuses; ` +
+        `move one of them, e.g. backups "03:00-04:00" and maintenance "sun:04:30-sun:05:30"`,
+    });
   }
-  if (raw === null || typeof raw !== "object") return [];
-  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
-    const field = path === "" ? key : `${path}.${key}`;
-    // References name a secret; they are not one.
-    const isReference = key === "secret" || key === "databaseSecret" || key === "envVar" || key === "key";
-    if (typeof value === "string" && ((!isReference && looksLikeSecretName(key)) || looksLikeSecretValue(value))) {
-      return [{ field, message: LITERAL_SECRET_MESSAGE }];
-    }
-    return findLiteralSecrets(value, field);
-  });
 }
-
 /** Edit distance, for "did you mean" suggestions. */
 function closest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

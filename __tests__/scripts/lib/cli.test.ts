@@ -137,6 +137,7 @@ describe("workspaces and services", () => {
         path.join(dir, "staging.ts"),
         dev
           .replace('name: "dev"', 'name: "staging"')
+          .replace('accountId: "222222222222"', 'accountId: "444444444444"')
           .replace(/10\.10\./g, "10.30.")
           .replace(/peerWith: \[[^\]]*\]/, "peerWith: []"),
       );
