@@ -68,14 +68,14 @@ describe("Elastic IPs", () => {
 describe("network ACL rules", () => {
   const manyPorts = (ws: Parameters<Parameters<typeof dev>[0]>[0]) => {
     ws.network.azCount = 3;
-    ws.services.push(...services(6, true));
+    ws.services.push(...services(17, true));
   };
 
   test("past the default of 20, naming the quota and the field that raises it", () => {
     expect(dev(manyPorts)).toThrow(
       devIssue(
         "services",
-        /8 public service ports across 3 zones need 26 network ACL rules in one direction \(the public tier's outbound rules\), above AWS's default quota of 20 \("Rules per network ACL", Amazon VPC\); use fewer distinct public ports or zones, or raise "Rules per network ACL" for the account in Service Quotas and set quotas\.networkAclRulesPerDirection$/,
+        /19 distinct public service ports across 3 zones need 21 network ACL rules in one direction \(the public tier's outbound rules: one per distinct port, more when a tier's subnets share no CIDR block free of the other tiers\), above AWS's default quota of 20 \("Rules per network ACL", Amazon VPC\); let services share ports \(each task has its own address\), or raise "Rules per network ACL" for the account in Service Quotas and set quotas\.networkAclRulesPerDirection$/,
       ),
     );
   });
@@ -85,7 +85,15 @@ describe("network ACL rules", () => {
       manyPorts(ws);
       ws.quotas = { networkAclRulesPerDirection: 30 };
     });
-    expect(check().services).toHaveLength(8);
+    expect(check().services).toHaveLength(19);
+  });
+
+  test("18 distinct public ports fit the default quota, whatever the number of zones", () => {
+    const check = dev((ws) => {
+      ws.network.azCount = 6;
+      ws.services.push(...services(16, true));
+    });
+    expect(check().services).toHaveLength(18);
   });
 
   test("the quota cannot be stated above AWS's ceiling of 40", () => {

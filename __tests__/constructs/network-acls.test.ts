@@ -55,10 +55,22 @@ describe("NetworkAcls", () => {
     expect(Object.keys(parsed.resource.aws_network_acl_rule)).toHaveLength(networkAclRules(aclsProps()).length);
   });
 
-  test("names each rule by tier, direction and number, so its address does not depend on its place in the plan", () => {
-    expect(acls.node.tryFindChild("public-in-100")).toBeInstanceOf(NetworkAclRule);
-    expect(acls.node.tryFindChild("app-out-200")).toBeInstanceOf(NetworkAclRule);
-    expect(acls.node.tryFindChild("database-in-101")).toBeInstanceOf(NetworkAclRule);
+  test("names each rule by tier, direction and what it allows, so its address does not depend on its place in the plan", () => {
+    expect(acls.node.tryFindChild("public-in-tcp-443-0_0_0_0_0")).toBeInstanceOf(NetworkAclRule);
+    expect(acls.node.tryFindChild("public-out-tcp-3000-10_10_64_0_20")).toBeInstanceOf(NetworkAclRule);
+    expect(acls.node.tryFindChild("app-in-tcp-8080-10_10_0_0_20")).toBeInstanceOf(NetworkAclRule);
+    expect(acls.node.tryFindChild("database-in-tcp-5432-10_10_64_0_20")).toBeInstanceOf(NetworkAclRule);
+  });
+
+  test("keeps every rule's address and content when the ports are reordered, and the others when one is added", () => {
+    const rulesFor = (appPorts: number[]) =>
+      synthConstruct((scope) => new NetworkAcls(scope, "Acls", aclsProps({ appPorts }))).parsed.resource
+        .aws_network_acl_rule as Record<string, unknown>;
+    const before = rulesFor([3000, 8080]);
+    expect(rulesFor([8080, 3000])).toEqual(before);
+    const added = rulesFor([8080, 3000, 9000]);
+    expect(Object.keys(added)).toHaveLength(Object.keys(before).length + 2);
+    for (const [address, rule] of Object.entries(before)) expect(added[address]).toEqual(rule);
   });
 
   test("refuses ports the rule plan refuses", () => {

@@ -11,7 +11,7 @@ import {
 } from "../lib/subnet-layout";
 import { availabilityZonesOf, KNOWN_REGIONS } from "./regions";
 import { MIN_ALB_SUBNET_PREFIX } from "../aws-limits";
-import { busiestNetworkAclDirection, MAX_APP_PORTS, networkAclRules } from "../constructs/network-acl-rules";
+import { busiestNetworkAclDirection, networkAclRules } from "../constructs/network-acl-rules";
 import { DATABASE_ENGINES, DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
 import { parseArn } from "./aws-syntax";
 import { checkBlueGreen } from "./blue-green";
@@ -474,15 +474,8 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
   }
   const zones = network.availabilityZones.length;
   const ports = [...new Set(publicServices.map((s) => s.port))];
-  // More test listener CIDRs than the network ACLs number is reported by checkBlueGreen; the rules cannot be planned.
+  // More test listener CIDRs than the load balancer takes is reported by checkBlueGreen, once.
   if ((ws.loadBalancer.testListener?.allowedCidrs.length ?? 0) > MAX_TEST_LISTENER_CIDRS) return;
-  if (ports.length > MAX_APP_PORTS) {
-    issues.push({
-      field: "services",
-      message: `${ports.length} distinct public service ports; the network ACLs hold at most ${MAX_APP_PORTS} (rule numbers are spaced by 10); use fewer distinct public ports`,
-    });
-    return;
-  }
   const busiest = busiestNetworkAclDirection(
     networkAclRules({
       subnetCidrs: network.subnets,
@@ -497,9 +490,10 @@ function checkNetworkFitsWorkload(ws: WorkspaceSettings, network: NetworkConfig,
     issues.push({
       field: "services",
       message:
-        `${ports.length} public service ports across ${zones} zones need ${busiest.count} network ACL rules in one direction ` +
-        `(the ${busiest.tier} tier's ${busiest.egress ? "outbound" : "inbound"} rules), ${above}; ` +
-        `use fewer distinct public ports or zones, ${raise}`,
+        `${ports.length} distinct public service ports across ${zones} zones need ${busiest.count} network ACL rules in ` +
+        `one direction (the ${busiest.tier} tier's ${busiest.egress ? "outbound" : "inbound"} rules: one per distinct ` +
+        `port, more when a tier's subnets share no CIDR block free of the other tiers), ${above}; ` +
+        `let services share ports (each task has its own address), ${raise}`,
     });
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { NetworkAcl } from "@cdktf/provider-aws/lib/network-acl";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import { SubnetLayout, SubnetTier } from "../lib/subnet-layout";
-import { networkAclRules } from "./network-acl-rules";
+import { networkAclRules, ruleId } from "./network-acl-rules";
 
 export interface NetworkAclsProps {
   readonly vpcId: string;
@@ -10,7 +10,7 @@ export interface NetworkAclsProps {
   readonly subnetIds: Record<SubnetTier, string[]>;
   /** Subnet CIDRs per tier, in the same order as `subnetIds`. */
   readonly subnetCidrs: SubnetLayout;
-  /** Ports the public tier (the load balancer) may open in the app tier; empty when nothing is public. */
+  /** Ports the public tier (the load balancer) may open in the app tier, repeats allowed; empty when nothing is public. */
   readonly appPorts: number[];
   /** The database port the app tier may open in the database tier. */
   readonly databasePort: number;
@@ -23,8 +23,10 @@ export interface NetworkAclsProps {
 }
 
 /**
- * One network ACL per subnet tier, allowing only the traffic each tier needs (the rules are listed, with their
- * numbers, by {@link networkAclRules}).
+ * One network ACL per subnet tier, allowing only the traffic each tier needs (the rules are listed by
+ * {@link networkAclRules}). Each rule's id, and so its Terraform address, says what it allows (tier, direction,
+ * protocol, ports, CIDR), e.g. `app-in-tcp-8080-10_10_0_0_19`, and its number comes from the same content, so a
+ * change elsewhere in the list never replaces it.
  */
 export class NetworkAcls extends Construct {
   public readonly acls: Record<SubnetTier, NetworkAcl>;
@@ -40,7 +42,7 @@ export class NetworkAcls extends Construct {
       });
     this.acls = { public: acl("public"), app: acl("app"), database: acl("database") };
     for (const rule of rules) {
-      new NetworkAclRule(this, `${rule.tier}-${rule.egress ? "out" : "in"}-${rule.ruleNumber}`, {
+      new NetworkAclRule(this, ruleId(rule), {
         networkAclId: this.acls[rule.tier].id,
         ruleNumber: rule.ruleNumber,
         egress: rule.egress,
