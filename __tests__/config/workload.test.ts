@@ -42,15 +42,6 @@ describe("validateWorkspace rejects services", () => {
     );
   });
 
-  test("two services on the same port", () => {
-    expect(dev((ws) => (ws.services[1].port = 3000))).toThrow(
-      devIssue(
-        "services[1].port",
-        /3000 is already the port of services\[0\] \(web\); give each service its own port$/,
-      ),
-    );
-  });
-
   test("two public services on the same host with no paths", () => {
     expect(dev((ws) => (ws.services[1].paths = []))).toThrow(
       devIssue(
@@ -586,6 +577,14 @@ describe("validateWorkspace rejects the cluster setting", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("validateWorkspace accepts", () => {
+  test("services sharing a port, public and internal (each task has its own address)", () => {
+    const check = dev((ws) => {
+      ws.services[1].port = 3000;
+      ws.services.push({ name: "worker", port: 3000, public: false });
+    });
+    expect(check().services.map((s) => s.port)).toEqual([3000, 3000, 3000]);
+  });
+
   test("prod's database with production defaults", () => {
     const db = workspaceConfig(prodInput(), PROD_FILE).database!;
     expect(db).toMatchObject({

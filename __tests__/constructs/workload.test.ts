@@ -99,6 +99,55 @@ describe("Workload security groups chain load balancer -> services -> database",
   });
 });
 
+describe("Workload services sharing a port", () => {
+  const { parsed: shared } = synthWorkload((props) => ({
+    services: props.services.map((svc) => ({ ...svc, port: 8080 })),
+  }));
+  const sharedGroup = (name: string) => securityGroupNamed(shared, `acme-test-${name}`);
+
+  test("each public service keeps its own target group, named after the service", () => {
+    expect(
+      resourcesOf(shared, "aws_lb_target_group")
+        .map((t) => [t.name, t.port])
+        .sort(),
+    ).toEqual([
+      ["acme-test-api-8080", 8080],
+      ["acme-test-web-8080", 8080],
+    ]);
+    expect(resourcesOf(shared, "aws_lb_listener_rule")).toHaveLength(2);
+  });
+
+  test("the load balancer opens the shared port to each public service's group only", () => {
+    expect(flows(rulesOf(shared, sharedGroup("alb"), "egress"))).toEqual(
+      flows([
+        { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: [], groups: [sharedGroup("web")] },
+        { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: [], groups: [sharedGroup("api")] },
+      ]),
+    );
+    expect(rulesOf(shared, sharedGroup("worker"), "ingress")).toEqual([]);
+  });
+
+  test("no two security group rules are the same rule", () => {
+    const rules: Record<string, unknown>[] = [
+      ...resourcesOf(shared, "aws_vpc_security_group_ingress_rule").map((r) => ({ ...r, direction: "in" })),
+      ...resourcesOf(shared, "aws_vpc_security_group_egress_rule").map((r) => ({ ...r, direction: "out" })),
+    ];
+    const keys = rules.map((r) =>
+      [
+        r.direction,
+        r.security_group_id,
+        r.ip_protocol,
+        r.from_port,
+        r.to_port,
+        r.cidr_ipv4,
+        r.referenced_security_group_id,
+        r.prefix_list_id,
+      ].join(" "),
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
 describe("Workload without a database", () => {
   const { parsed: noDatabase } = synthWorkload(() => ({
     database: undefined,

@@ -391,7 +391,7 @@ const iamAction = hinted(
 export const serviceSchema = z.strictObject({
   /** Service name: part of every name the service gets (`<prefix>-<name>`). */
   name: label("service name", 16),
-  /** Port the container listens on. */
+  /** Port the container listens on; services may share one (each task has its own address). */
   port,
   /** Fargate CPU units (256 = a quarter vCPU). @default 256 */
   cpu: z.int().default(256),

@@ -125,13 +125,8 @@ function checkServices(ws: WorkspaceSettings, services: ServiceConfig[], namePre
         field: at(i, "name"),
         message: `"${svc.name}" is already the name of services[${first}]; service names must be unique`,
       });
-    const samePort = services.findIndex((other) => other.port === svc.port);
-    if (samePort !== i) {
-      issues.push({
-        field: at(i, "port"),
-        message: `${svc.port} is already the port of services[${samePort}] (${services[samePort].name}); give each service its own port`,
-      });
-    }
+    // Services may share a port: each task has its own network interface (awsvpc), and target groups, listener
+    // rules and security group rules are per service.
     const samePriority = services.findIndex((other) => other.public && other.priority === svc.priority);
     if (svc.public && samePriority !== i) {
       issues.push({
