@@ -128,6 +128,8 @@ export const ACCOUNT_QUOTAS = {
   },
 } as const satisfies Record<string, AccountQuota>;
 export type QuotaName = keyof typeof ACCOUNT_QUOTAS;
+/** Target groups per Application Load Balancer: a fixed quota (Service Quotas cannot raise it). */
+export const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
 /** Fixed quotas the stacks stay far below by construction (checked by a test, not per file). */
 export const MAX_INTERFACE_ENDPOINTS_PER_VPC = 50;
 export const MAX_SECURITY_GROUPS_PER_NETWORK_INTERFACE = 5;

@@ -144,6 +144,32 @@ describe("load balancer quotas", () => {
     );
   });
 
+  test("past 100 target groups, a fixed quota, says it cannot be raised and what to do instead", () => {
+    const issues = issuesOf(
+      dev((ws) => {
+        ws.services = services(101, true).map((svc) => ({ ...svc, port: 8080 }));
+        ws.secrets = [];
+        ws.quotas = { listenerRulesPerLoadBalancer: 200, securityGroupRulesPerDirection: 200 };
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        field: "services",
+        message:
+          '101 public services need 101 target groups on the load balancer (one each, two for a blue-green service), above the 100 target groups per Application Load Balancer AWS allows (a fixed quota: Service Quotas cannot raise it); make some services internal (public: false), use "rolling" instead of "blue-green", or split the services across workspaces',
+      },
+    ]);
+  });
+
+  test("thirty public services sharing two ports fit every default quota", () => {
+    const check = dev((ws) => {
+      ws.network.azCount = 3;
+      ws.services = services(30, true).map((svc, i) => ({ ...svc, port: i % 2 ? 3000 : 8080 }));
+      ws.secrets = [];
+    });
+    expect(check().services).toHaveLength(30);
+  });
+
   test("a blue-green service counts twice: two ECS services behind the load balancer, a rule on each listener", () => {
     const blueGreen = (ws: Parameters<Parameters<typeof dev>[0]>[0]) => {
       ws.loadBalancer = { testListener: { allowedCidrs: ["203.0.113.0/24"] } };

@@ -28,6 +28,7 @@ test("the documented scenarios are all there", () => {
     "mysql",
     "no-nat-endpoints",
     "shared-registry",
+    "thirty-services",
   ]);
 });
 

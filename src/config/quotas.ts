@@ -1,4 +1,4 @@
-import { ACCOUNT_QUOTAS, QuotaName } from "../aws-limits";
+import { ACCOUNT_QUOTAS, MAX_TARGET_GROUPS_PER_LOAD_BALANCER, QuotaName } from "../aws-limits";
 import type { NatMode } from "../constructs/network";
 import { referencesDatabase } from "../lib/secret-references";
 import type { Issue } from "./workload";
@@ -11,8 +11,9 @@ import type { QuotaSettings, WorkspaceSettings } from "./schema";
  * - each NAT gateway holds one Elastic IP (see {@link natGateways});
  * - each workspace is one VPC, next to the default VPC AWS creates in every region;
  * - the load balancer's security group has one outbound rule per public service (SecurityGroupLink), and its HTTPS
- *   listener one rule per public service; a blue-green service has a second rule on the test listener and two ECS
- *   services (blue and green) that may both run at full size during a release; every running task is one target;
+ *   listener one rule per public service; a blue-green service has a second rule on the test listener, two target
+ *   groups and two ECS services (blue and green) that may both run at full size during a release; every running
+ *   task is one target; services sharing a port still get one rule each (each its own target group and group);
  * - the database's security group has one inbound rule per service that reads the database, and one for the
  *   maintenance task.
  * Fixed counts that stay far below their quotas (7 interface endpoints of 50 per VPC, one security group per network
@@ -72,6 +73,17 @@ export function checkQuotas(ws: WorkspaceSettings, zones: number, issues: Issue[
       message:
         `${publicServices.length} public services need ${rules} listener rules (one each, and one more on the test ` +
         `listener for a blue-green service), ${above}; make some services internal, ${raise}`,
+    });
+  }
+  const targetGroups = rules; // a target group behind each listener rule
+  if (targetGroups > MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
+    issues.push({
+      field: "services",
+      message:
+        `${publicServices.length} public services need ${targetGroups} target groups on the load balancer (one each, two for a ` +
+        `blue-green service), above the ${MAX_TARGET_GROUPS_PER_LOAD_BALANCER} target groups per Application Load ` +
+        `Balancer AWS allows (a fixed quota: Service Quotas cannot raise it); make some services internal ` +
+        `(public: false), use "rolling" instead of "blue-green", or split the services across workspaces`,
     });
   }
   const targets = publicServices.reduce((sum, s) => sum + s.autoscaling.max * colours(s), 0);
