@@ -1,4 +1,4 @@
-// A wrong environment file under the documented commands: `npx tsx main.ts` (what cdktf.json runs) and
+// A wrong environment file under the documented commands: the app itself (what cdktf.json and `npm run synth` run) and
 // `npx cdktf synth`. The message is printed once, without a stack trace, the run fails, and no stack of an earlier
 // synth is left in the output folder (src/config/synth-refusal.ts explains how).
 import { spawnSync } from "child_process";

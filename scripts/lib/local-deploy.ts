@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { bin, PROJECT_ROOT } from "./paths";
+import { PROJECT_ROOT } from "./paths";
 import { run } from "./process";
 import { terraform } from "./terraform";
 
@@ -37,9 +37,15 @@ export async function synthesize(options: DeployOptions): Promise<string> {
   return outdir;
 }
 
-/** Runs the project's entry point in a fresh process, writing every stack to `outdir` (as `cdktf synth` does). */
+/**
+ * Runs the project's entry point in a fresh process, writing every stack to `outdir` (as `cdktf synth` does), the
+ * way cdktf.json runs it: node with tsx's loader, one process (the `tsx` command would start a second one).
+ */
 export async function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await run(bin("tsx"), ["main.ts"], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir } });
+  await run(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, CDKTF_OUTDIR: outdir },
+  });
 }
 
 /**
