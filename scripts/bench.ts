@@ -1,50 +1,180 @@
 /**
- * npm run bench -- [--runs N]
+ * npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy] [--plans]
  *
- * Prints how long the fast feedback loop takes on this machine: loading and validating the environment files, and
- * a full synth of every stack (main.ts in a fresh process, as `cdktf synth` runs it). Figures only; nothing here
- * passes or fails.
+ * Prints how long the feedback loops take on this machine: loading the environment files, a synth by the app alone
+ * and through `npx cdktf synth`, synth of workspaces of growing size, and (with flags) the unit suite, a local
+ * deploy split by phase, and no-op plans of the grown workspaces. Figures only; nothing here passes or fails.
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { describeSamples, parseTimeLine, ratio, Sample, TIME_FORMAT, writeScaledEnvironments } from "./lib/bench";
 import { loadProjectEnvironments, main, UsageError } from "./lib/cli";
-import { synthesizeInto } from "./lib/local-deploy";
+import { deployBootstrapAndWorkspace, StackRun } from "./lib/local-deploy";
+import { emulatorEnv, requireMoto, startMoto } from "./lib/moto";
+import { bin, PROJECT_ROOT } from "./lib/paths";
+import { requireTerraform, terraformEnv } from "./lib/terraform";
 
-const USAGE = `Usage: npm run bench -- [--runs N]
+const USAGE = `Usage: npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy] [--plans]
 
-Times environment loading (in process) and a full synth of all stacks (a fresh node process each run,
-output to a temporary directory), N runs each (default 5), and prints min / median / max in ms.
+Always (a few minutes on 2 cores):
+  - loading and validating the environment files (in process);
+  - a synth of every stack by the app alone (node --import tsx main.ts, what cdktf.json runs) and through
+    \`npx cdktf synth\`, each in fresh processes, and the ratio of their medians;
+  - a synth of workspaces of each size (services generated from environments/dev.ts, in a temporary
+    ENVIRONMENTS_DIR), and the ratio of the largest to the smallest.
+Wall clock and CPU (user + system, the process and its children) are printed; on a busy machine CPU is the
+steadier figure.
 
-Exit codes: 0 printed; 1 a run failed; 2 bad arguments.`;
+  --runs N      fresh processes per figure (default 5); the median is reported
+  --sizes LIST  service counts of the generated workspaces (default 2,10,30)
+  --unit        also time the unit suite (jest --selectProjects unit), once; slow
+  --deploy      also deploy bootstrap and dev to the local emulator (moto) and print each phase (synth, init,
+                apply and the second plan per stack) next to the slowest resource creations the provider
+                waited for; several minutes
+  --plans       also deploy each generated size to the emulator and time its no-op plan (the second plan);
+                several minutes per size
 
-function stats(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return `min ${sorted[0].toFixed(0)} ms, median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (${samples.length} runs)`;
+Exit codes: 0 printed; 1 a run failed; 2 bad arguments or a missing tool.`;
+
+/** Runs a command to completion, timed; GNU time adds the CPU of the command and its children when installed. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Sample {
+  const gnuTime = fs.existsSync("/usr/bin/time");
+  const started = performance.now();
+  const result = gnuTime
+    ? spawnSync("/usr/bin/time", ["-f", TIME_FORMAT, command, ...args], { cwd: PROJECT_ROOT, env, encoding: "utf8" })
+    : spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+  const wallMs = performance.now() - started;
+  if (result.status !== 0) {
+    throw new Error(`\`${command} ${args.join(" ")}\` exited with ${result.status}:\n${result.stderr.slice(-2000)}`);
+  }
+  const measured = gnuTime ? parseTimeLine(result.stderr) : undefined;
+  return { wallMs, cpuMs: measured?.cpuMs };
 }
 
-main({ usage: USAGE, positionals: [], options: { runs: { type: "string", default: "5" } } }, async ({ values }) => {
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new UsageError(`--runs needs a whole number above 0, got "${values.runs}"`);
-  console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"})`);
+function repeat(runs: number, sample: () => Sample): Sample[] {
+  return Array.from({ length: runs }, sample);
+}
 
-  const load: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    loadProjectEnvironments();
-    load.push(performance.now() - started);
-  }
-  console.log(`load + validate environments: ${stats(load)}`);
+const seconds = (s: number) => `${s.toFixed(1)} s`;
 
-  const synth: number[] = [];
-  const outdir = path.join(os.tmpdir(), `cdktf-bench-${process.pid}`);
-  for (let i = 0; i < runs; i++) {
+main(
+  {
+    usage: USAGE,
+    positionals: [],
+    options: {
+      runs: { type: "string", default: "5" },
+      sizes: { type: "string", default: "2,10,30" },
+      unit: { type: "boolean" },
+      deploy: { type: "boolean" },
+      plans: { type: "boolean" },
+    },
+  },
+  async ({ values }) => {
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new UsageError(`--runs needs a whole number above 0, got "${values.runs}"`);
+    const sizes = String(values.sizes)
+      .split(",")
+      .map((s) => Number(s.trim()));
+    if (sizes.some((n) => !Number.isInteger(n) || n < 2)) {
+      throw new UsageError(`--sizes needs service counts of 2 or more separated by commas, got "${values.sizes}"`);
+    }
+    const cpus = os.cpus();
+    console.log(
+      `${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? "unknown"}), load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
+
+    const load: Sample[] = repeat(runs, () => {
+      const started = performance.now();
+      loadProjectEnvironments();
+      return { wallMs: performance.now() - started };
+    });
+    console.log(`load + validate environments (in process): ${describeSamples(load)}`);
+
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    const env = terraformEnv({ ...process.env });
+    const app = (dir = path.join(PROJECT_ROOT, "environments")) =>
+      timed(process.execPath, ["--import", "tsx", "main.ts"], {
+        ...env,
+        ENVIRONMENTS_DIR: dir,
+        CDKTF_OUTDIR: path.join(work, "app.out"),
+      });
+    try {
+      const alone = repeat(runs, () => app());
+      console.log(`synth, app alone (node --import tsx main.ts): ${describeSamples(alone)}`);
+      const cli = repeat(runs, () => timed(bin("cdktf"), ["synth", "--output", path.join(work, "cli.out")], env));
+      console.log(`synth, npx cdktf synth: ${describeSamples(cli)}`);
+      console.log(`  cdktf synth / app alone: ${ratio(cli, alone)}`);
+
+      const bySize = new Map<number, Sample[]>();
+      const dirs = new Map<number, string>();
+      for (const size of sizes) {
+        const dir = writeScaledEnvironments(size);
+        dirs.set(size, dir);
+        const samples = repeat(runs, () => app(dir));
+        bySize.set(size, samples);
+        console.log(`synth, bootstrap + dev with ${size} services (app alone): ${describeSamples(samples)}`);
+      }
+      const [smallest, largest] = [Math.min(...sizes), Math.max(...sizes)];
+      if (smallest !== largest) {
+        console.log(`  ${largest} services / ${smallest}: ${ratio(bySize.get(largest)!, bySize.get(smallest)!)}`);
+      }
+
+      if (values.unit) {
+        const unit = timed(bin("jest"), ["--selectProjects", "unit", "--silent"], env);
+        console.log(`unit suite (jest --selectProjects unit, once): ${describeSamples([unit])}`);
+      }
+      if (values.deploy) await deploy("dev", path.join(PROJECT_ROOT, "environments"), path.join(work, "deploy"));
+      if (values.plans) {
+        for (const size of sizes) {
+          await deploy("dev", dirs.get(size)!, path.join(work, `plans-${size}`), `dev with ${size} services`);
+        }
+      }
+      for (const dir of dirs.values()) fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    return 0;
+  },
+);
+
+/** A local deploy of bootstrap and one workspace on a fresh emulator, printed by phase. */
+async function deploy(workspace: string, environmentsDir: string, workDir: string, label = workspace): Promise<void> {
+  await requireTerraform();
+  requireMoto();
+  const { project } = loadProjectEnvironments();
+  const server = await startMoto({ log: () => undefined });
+  try {
     const started = performance.now();
-    await synthesizeInto(outdir);
-    synth.push(performance.now() - started);
+    const result = await deployBootstrapAndWorkspace(workspace, {
+      env: { ...emulatorEnv(server.endpoint, project.region), ENVIRONMENTS_DIR: environmentsDir },
+      workDir,
+      log: () => undefined,
+    });
+    const total = (performance.now() - started) / 1000;
+    const stacks = [result.bootstrap, result.workspace];
+    const synth = total - stacks.reduce((sum, s) => sum + s.initSeconds + s.applySeconds + s.secondPlanSeconds, 0);
+    console.log(`local deploy, ${label}: ${seconds(total)} in all; synth and the rest ${seconds(synth)}`);
+    for (const stack of stacks) printStack(stack);
+  } finally {
+    await server.stop();
   }
-  console.log(`synth all stacks (fresh process): ${stats(synth)}`);
-  return 0;
-});
+}
+
+function printStack(run: StackRun): void {
+  const count = Object.values(run.resources).reduce((a, b) => a + b, 0);
+  console.log(
+    `  ${run.stack} (${count} resources): init ${seconds(run.initSeconds)}, apply ${seconds(run.applySeconds)}, ` +
+      `second plan ${seconds(run.secondPlanSeconds)} (${run.secondPlanEmpty ? "no changes" : "WANTS CHANGES"})`,
+  );
+  if (run.slowestCreates.length > 0) {
+    const slowest = run.slowestCreates.slice(0, 3).map((c) => `${c.address} ${c.seconds} s`);
+    console.log(`    slowest creations (provider waits): ${slowest.join(", ")}`);
+  }
+}

@@ -13,6 +13,11 @@ export interface StackRun {
   /** The second plan's text when it was not empty. */
   readonly secondPlan: string;
   readonly applySeconds: number;
+  /** How long `terraform init` and the second plan took. */
+  readonly initSeconds: number;
+  readonly secondPlanSeconds: number;
+  /** The resources that took longest to create, as the provider reported them ("Creation complete after"). */
+  readonly slowestCreates: { readonly address: string; readonly seconds: number }[];
   /** Managed resources in state, counted by type. */
   readonly resources: Record<string, number>;
 }
@@ -64,18 +69,23 @@ export async function deployStack(
   const tf = (args: string[], okCodes?: number[]) => terraform(dir, args, { env: options.env, onLine, okCodes });
 
   options.log(`==> ${stack}: terraform init`);
+  const since = (started: number) => (Date.now() - started) / 1000;
+  const initStarted = Date.now();
   await tf([
     "init",
     "-input=false",
     "-no-color",
     ...Object.entries(backendConfig).map(([k, v]) => `-backend-config=${k}=${v}`),
   ]);
+  const initSeconds = since(initStarted);
   options.log(`==> ${stack}: terraform apply`);
   const started = Date.now();
-  await tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
-  const applySeconds = (Date.now() - started) / 1000;
+  const applied = await tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
+  const applySeconds = since(started);
   options.log(`==> ${stack}: applied in ${applySeconds.toFixed(1)} s; planning again to check for drift`);
+  const planStarted = Date.now();
   const plan = await tf(["plan", "-detailed-exitcode", "-input=false", "-no-color"], [0, 2]);
+  const secondPlanSeconds = since(planStarted);
   const secondPlanEmpty = plan.code === 0;
   options.log(`==> ${stack}: second plan ${secondPlanEmpty ? "shows no changes" : "WANTS CHANGES"}`);
   const output = await tf(["output", "-json", "-no-color"]);
@@ -95,8 +105,20 @@ export async function deployStack(
     secondPlanEmpty,
     secondPlan: secondPlanEmpty ? "" : plan.stdout,
     applySeconds,
+    initSeconds,
+    secondPlanSeconds,
+    slowestCreates: creationTimes(applied.stdout).slice(0, 5),
     resources,
   };
+}
+
+/** "aws_lb.x: Creation complete after 1m2s [id=...]" lines of an apply, slowest first. */
+export function creationTimes(applyOutput: string): { address: string; seconds: number }[] {
+  const times: { address: string; seconds: number }[] = [];
+  for (const match of applyOutput.matchAll(/^(\S+): Creation complete after (?:(\d+)m)?(?:(\d+)s)?/gm)) {
+    times.push({ address: match[1], seconds: Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) });
+  }
+  return times.sort((a, b) => b.seconds - a.seconds);
 }
 
 export interface LocalDeployResult {
