@@ -5,6 +5,14 @@ import { refuseSynth } from "./src/config/synth-refusal";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
+// CDKTF records a full stack trace for every token it creates; with source maps on (tsx turns them on), each frame
+// of each trace is looked up in them, a third of a synth's CPU. Errors keep their JavaScript positions; run with
+// --enable-source-maps (or NODE_OPTIONS=--enable-source-maps) for TypeScript ones.
+const sourceMapsAsked = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) =>
+  a.includes("--enable-source-maps"),
+);
+if (!sourceMapsAsked) process.setSourceMapsEnabled(false);
+
 const app = new App();
 let environments: Environments | undefined;
 try {

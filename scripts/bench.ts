@@ -108,7 +108,7 @@ main(
     try {
       const alone = repeat(runs, () => app());
       console.log(`synth, app alone (node --import tsx main.ts): ${describeSamples(alone)}`);
-      const cli = repeat(runs, () => timed(bin("cdktf"), ["synth", "--output", path.join(work, "cli.out")], env));
+      const cli = repeat(runs, () => timed("npx", ["cdktf", "synth", "--output", path.join(work, "cli.out")], env));
       console.log(`synth, npx cdktf synth: ${describeSamples(cli)}`);
       console.log(`  cdktf synth / app alone: ${ratio(cli, alone)}`);
 
