@@ -18,6 +18,7 @@ module.exports = {
       roots: ["<rootDir>/__tests__/e2e"],
       testMatch: ["**/*.test.ts"],
       transform: { "^.+\\.ts$": tsJest },
+      setupFiles: ["<rootDir>/test/setup-e2e.ts"],
     },
   ],
 };

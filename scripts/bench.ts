@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy] [--plans]
+ * npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy [--release]] [--plans]
  *
  * Prints how long the feedback loops take on this machine: loading the environment files, a synth by the app alone
  * and through `npx cdktf synth`, synth of workspaces of growing size, and (with flags) the unit suite, a local
@@ -15,9 +15,10 @@ import { loadProjectEnvironments, main, UsageError } from "./lib/cli";
 import { deployBootstrapAndWorkspace, StackRun } from "./lib/local-deploy";
 import { emulatorEnv, requireMoto, startMoto } from "./lib/moto";
 import { bin, PROJECT_ROOT } from "./lib/paths";
+import { timeRelease } from "./lib/bench-release";
 import { requireTerraform, terraformEnv } from "./lib/terraform";
 
-const USAGE = `Usage: npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy] [--plans]
+const USAGE = `Usage: npm run bench -- [--runs N] [--sizes 2,10,30] [--unit] [--deploy [--release]] [--plans]
 
 Always (a few minutes on 2 cores):
   - loading and validating the environment files (in process);
@@ -36,6 +37,9 @@ steadier figure.
                 waited for; several minutes
   --plans       also deploy each generated size to the emulator and time its no-op plan (the second plan);
                 several minutes per size
+  --release     with --deploy: then release dev's web service three times and time each, from the command's
+                start to the deployment reported COMPLETED (the emulator completes a deployment
+                MOTO_ECS_DEPLOYMENT_SECONDS after it starts: 2 s here, plus the release command's first poll)
 
 Exit codes: 0 printed; 1 a run failed; 2 bad arguments or a missing tool.`;
 
@@ -70,6 +74,7 @@ main(
       unit: { type: "boolean" },
       deploy: { type: "boolean" },
       plans: { type: "boolean" },
+      release: { type: "boolean" },
     },
   },
   async ({ values }) => {
@@ -82,6 +87,7 @@ main(
     if (sizes.some((n) => !Number.isInteger(n) || n < 2)) {
       throw new UsageError(`--sizes needs service counts of 2 or more separated by commas, got "${values.sizes}"`);
     }
+    if (values.release && !values.deploy) throw new UsageError("--release needs --deploy");
     const cpus = os.cpus();
     console.log(
       `${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? "unknown"}), load ${os
@@ -130,7 +136,15 @@ main(
         const unit = timed(bin("jest"), ["--selectProjects", "unit", "--silent"], env);
         console.log(`unit suite (jest --selectProjects unit, once): ${describeSamples([unit])}`);
       }
-      if (values.deploy) await deploy("dev", path.join(PROJECT_ROOT, "environments"), path.join(work, "deploy"));
+      if (values.deploy) {
+        await deploy(
+          "dev",
+          path.join(PROJECT_ROOT, "environments"),
+          path.join(work, "deploy"),
+          "dev",
+          !!values.release,
+        );
+      }
       if (values.plans) {
         for (const size of sizes) {
           await deploy("dev", dirs.get(size)!, path.join(work, `plans-${size}`), `dev with ${size} services`);
@@ -145,11 +159,18 @@ main(
 );
 
 /** A local deploy of bootstrap and one workspace on a fresh emulator, printed by phase. */
-async function deploy(workspace: string, environmentsDir: string, workDir: string, label = workspace): Promise<void> {
+async function deploy(
+  workspace: string,
+  environmentsDir: string,
+  workDir: string,
+  label = workspace,
+  release = false,
+): Promise<void> {
   await requireTerraform();
   requireMoto();
-  const { project } = loadProjectEnvironments();
-  const server = await startMoto({ log: () => undefined });
+  const environments = loadProjectEnvironments();
+  const { project } = environments;
+  const server = await startMoto({ log: () => undefined, env: { MOTO_ECS_DEPLOYMENT_SECONDS: "2" } });
   try {
     const started = performance.now();
     const result = await deployBootstrapAndWorkspace(workspace, {
@@ -162,6 +183,16 @@ async function deploy(workspace: string, environmentsDir: string, workDir: strin
     const synth = total - stacks.reduce((sum, s) => sum + s.initSeconds + s.applySeconds + s.secondPlanSeconds, 0);
     console.log(`local deploy, ${label}: ${seconds(total)} in all; synth and the rest ${seconds(synth)}`);
     for (const stack of stacks) printStack(stack);
+    if (release) {
+      Object.assign(process.env, emulatorEnv(server.endpoint, project.region));
+      const samples: Sample[] = [];
+      for (let i = 0; i < 3; i++) {
+        const timed = await timeRelease(environments, workspace, "web");
+        if (timed.exitCode !== 0) throw new Error(`the release of ${timed.tag} ended with exit ${timed.exitCode}`);
+        samples.push({ wallMs: timed.seconds * 1000 });
+      }
+      console.log(`release of ${workspace}/web on the emulator, tag to COMPLETED: ${describeSamples(samples)}`);
+    }
   } finally {
     await server.stop();
   }

@@ -5,6 +5,7 @@
  * The same credentials are refused everything outside the release role's scope. Terraform plans in between (run
  * with the deploy role, enforcement off) stay empty.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
@@ -92,7 +93,14 @@ async function push(service: string, tag: string): Promise<string> {
       size: 7,
       digest: `sha256:${Buffer.from(`${service}${tag}`).toString("hex").padEnd(64, "0").slice(0, 64)}`,
     },
-    layers: [],
+    // moto derives the image digest from the layers' digests alone, so each image gets a layer of its own.
+    layers: [
+      {
+        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        size: 32,
+        digest: `sha256:${createHash("sha256").update(`${service}:${tag}`).digest("hex")}`,
+      },
+    ],
   });
   const ecr = new ECRClient(releaseConfig());
   const { image } = await ecr.send(
@@ -286,7 +294,7 @@ describe("a rolling service released by the CI release role", () => {
   });
 
   test("rollback returns to the previous completed release's digest", async () => {
-    await push("web", "v2");
+    expect(await push("web", "v2")).not.toBe(digests["web:v1"]);
     expect((await asReleaseRole("scripts/release.ts", [rel.name, "web", "v2"])).code).toBe(0);
     const run = await asReleaseRole("scripts/rollback.ts", [rel.name, "web"]);
     expect({ code: run.code, out: run.stdout, err: run.stderr }).toMatchObject({
