@@ -11,6 +11,8 @@ import {
 import { DATABASE_ENGINES, DatabaseEngine } from "../constructs/database-engines";
 import type { FlowLogTrafficType, NatMode } from "../constructs/network";
 import { parseCidr } from "../lib/cidr";
+import { CONTROL_IDS } from "../policy/controls";
+import { MIN_WAIVER_REASON } from "../policy/waivers";
 import {
   bucketNameProblem,
   dnsNameProblem,
@@ -208,6 +210,43 @@ const retentionDays = hinted(
 /** Service and database ports stay below the Linux ephemeral range, which the network ACLs open for replies. */
 const port = z.int().min(1).max(MAX_SERVICE_PORT);
 
+/** Security controls checked at synth, and the findings a file accepts on purpose. */
+export const policySchema = z.strictObject({
+  /**
+   * Findings of the security controls accepted on purpose (README, "Security controls at synth"); each is listed at
+   * every synth, and one that covers nothing fails it. @default []
+   */
+  waivers: z
+    .array(
+      z.strictObject({
+        /** The control waived: an id from the README's controls table, e.g. "RDS.5". */
+        control: hinted(
+          z.string().check((ctx) => {
+            if (!CONTROL_IDS.includes(ctx.value)) {
+              ctx.issues.push({
+                code: "custom",
+                input: ctx.value,
+                message: `${shown(ctx.value)} is not a security control checked here; expected one of ${CONTROL_IDS.join(", ")}`,
+              });
+            }
+          }),
+          `a control id: ${CONTROL_IDS.join(", ")}`,
+        ),
+        /** Terraform address of the resources waived, as synth names them; `*` matches any characters, e.g. "aws_db_instance.*". */
+        resource: z.string().regex(/^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_*-]+$/, {
+          error:
+            'must be a Terraform address such as "aws_db_instance.Workload_Database_Instance_3E5338A7" (* matches any characters)',
+        }),
+        /** Why the finding is accepted, in at least 20 characters: printed at every synth. */
+        reason: z
+          .string()
+          .trim()
+          .min(MIN_WAIVER_REASON, { error: `give a reason of at least ${MIN_WAIVER_REASON} characters` }),
+      }),
+    )
+    .default([]),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // environments/bootstrap.ts
 // ---------------------------------------------------------------------------------------------------------------
@@ -259,6 +298,8 @@ export const projectSchema = z.strictObject({
   stateAccessPrincipals: z.array(principalArn).optional(),
   /** Tags on every bootstrap resource, merged under the project's own. @default {} */
   tags: tags.default({}),
+  /** Security controls checked at synth on the bootstrap stack: the findings accepted on purpose. */
+  policy: policySchema.prefault({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -956,6 +997,8 @@ export const workspaceSchema = z.strictObject({
   database: databaseSchema.optional(),
   /** CI identities for GitHub Actions (OIDC): a plan role and a release role in this workspace's account. */
   ci: ciSchema.optional(),
+  /** Security controls checked at synth on this workspace's stack: the findings accepted on purpose. */
+  policy: policySchema.prefault({}),
 });
 
 export type ProjectInput = z.input<typeof projectSchema>;

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { ProjectConfig, WorkspaceConfig } from "../config";
 import { LockTable } from "../constructs/lock-table";
 import { StateAccessRole } from "../constructs/state-access-role";
 import { StateBucket } from "../constructs/state-bucket";
+import { SecurityControls } from "../policy/security-controls";
 import { planRoleName, roleArn, stateReadRoleName, stateRoleName } from "../naming";
 import { accountProvider, MANAGED_BY, useStateBackend } from "./shared";
 
@@ -48,6 +49,8 @@ export class BootstrapStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: props.localStatePath ?? "terraform.bootstrap.tfstate" });
     }
+
+    Aspects.of(this).add(new SecurityControls({ file: project.file, waivers: project.policy.waivers }));
 
     this.stateBucket = new StateBucket(this, "StateBucket", {
       bucketName: project.stateBucketName,
