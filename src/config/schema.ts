@@ -279,6 +279,11 @@ export const projectSchema = z.strictObject({
       ).optional(),
       /** Days after which superseded state versions are deleted. @default 90 */
       noncurrentVersionExpirationDays: z.int().min(1).max(3650).default(90),
+      /**
+       * Days the bucket's server access logs are kept in their own bucket, `<project>-tfstate-logs-<masterAccountId>`.
+       * @default 365
+       */
+      accessLogRetentionDays: z.int().min(1).max(3650).default(365),
     })
     .prefault({}),
   /** The DynamoDB table Terraform locks state with. */
@@ -757,6 +762,17 @@ export const loadBalancerSchema = z.strictObject({
     checked(sslPolicyProblem),
     `an ALB security policy without TLS 1.0 or 1.1: ${ACCEPTED_SSL_POLICIES.join(", ")}`,
   ).default(DEFAULT_SSL_POLICY),
+  /**
+   * An AWS WAF web ACL in front of the load balancer: a per-client-IP rate limit, then AWS's managed Amazon IP
+   * reputation, known bad inputs and common rule groups. WAF bills per web ACL, per rule and per million requests.
+   * @default - none (security control ELB.16 then needs a waiver)
+   */
+  waf: z
+    .strictObject({
+      /** Requests one client IP may send in any 5 minutes before WAF blocks it (10 or more). @default 2000 */
+      rateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2000),
+    })
+    .optional(),
   /**
    * An HTTPS listener that reaches the standby version of blue-green services, for their validation before a
    * promotion; open only to `allowedCidrs` (e.g. CI runners, the office VPN). Needed by every blue-green service.

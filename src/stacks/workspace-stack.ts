@@ -282,6 +282,7 @@ export function workloadProps(
         port: ws.loadBalancer.testListener.port,
         allowedCidrs: ws.loadBalancer.testListener.allowedCidrs,
       },
+      waf: ws.loadBalancer.waf && { rateLimitPer5Minutes: ws.loadBalancer.waf.rateLimitPer5Minutes },
     },
     registry: {
       keepTaggedImages: ws.registry.keepTaggedImages,
