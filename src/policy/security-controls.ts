@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Annotations, IAspect, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, IAspect, TerraformStack } from "cdktf";
 import { evaluate, PolicyReport, Waiver } from "./waivers";
 import { SynthesizedConfig, SynthesizedStack } from "./synthesized";
 
@@ -13,7 +13,7 @@ export interface SecurityControlsProps {
 /**
  * Checks a stack's synthesized configuration against the controls in `controls.ts` at every synth. A finding no
  * waiver covers, or a waiver that covers nothing (stale, or a typo), fails the synth with one error annotation on
- * the stack: the CLI prints it once as `ERROR [<stack>]: ...` and exits 1. Every waiver that covers something is
+ * the stack, without a stack trace: the CLI prints it once as `ERROR [<stack>]: ...` and exits 1. Every waiver that covers something is
  * listed as an info annotation, one line each, so accepted risks stay visible.
  */
 export class SecurityControls implements IAspect {
@@ -29,12 +29,14 @@ export class SecurityControls implements IAspect {
     const report = evaluate(stack, this.props.waivers);
     for (const { waiver, findings } of report.waivers) {
       if (findings.length === 0) continue;
-      Annotations.of(node).addInfo(
+      // Without a stack trace: the CLI prints an annotation's trace, and this one is about the file, not the code.
+      node.node.addMetadata(
+        AnnotationMetadataEntryType.INFO,
         `waived ${waiver.control} on ${waiver.resource} (${findings.length} resource${findings.length === 1 ? "" : "s"}, ${this.props.file}): ${waiver.reason}`,
       );
     }
     const refusal = refusalMessage(stack.name, this.props.file, report);
-    if (refusal) Annotations.of(node).addError(refusal);
+    if (refusal) node.node.addMetadata(AnnotationMetadataEntryType.ERROR, refusal);
   }
 }
 
