@@ -27,7 +27,8 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { AccessLogBucket } from "../../src/constructs/access-log-bucket";
 import { StateBucket } from "../../src/constructs/state-bucket";
-import { CONTROL_IDS, CONTROLS } from "../../src/policy/controls";
+import { ACCEPTED_SSL_POLICIES, DEFAULT_SSL_POLICY } from "../../src/config/tls-policies";
+import { CONTROL_IDS, CONTROLS, RECOMMENDED_SSL_POLICIES } from "../../src/policy/controls";
 import { SynthesizedStack } from "../../src/policy/synthesized";
 import { evaluate, Finding } from "../../src/policy/waivers";
 
@@ -408,5 +409,17 @@ describe("EC2.21 and the security group controls look only at what admits traffi
         ingress: [{ fromPort: 3389, toPort: 3389, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }],
       });
     expect(problems("EC2.53", build)).toEqual(["admits 0.0.0.0/0 on 3389"]);
+  });
+});
+
+describe("ELB.17 and the loader's TLS policies", () => {
+  test("the schema's default listener policy is one FSBP recommends", () => {
+    expect(RECOMMENDED_SSL_POLICIES).toContain(DEFAULT_SSL_POLICY);
+  });
+
+  test("every recommended policy is one the loader accepts", () => {
+    expect(RECOMMENDED_SSL_POLICIES.filter((p) => !(ACCEPTED_SSL_POLICIES as readonly string[]).includes(p))).toEqual(
+      [],
+    );
   });
 });
