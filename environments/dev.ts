@@ -101,6 +101,42 @@ const dev: WorkspaceInput = {
     plan: { pullRequests: true, refs: ["refs/heads/main"] },
     release: { environments: ["dev"], refs: ["refs/tags/v*"] },
   },
+  // dev trades availability and recovery for cost: it is rebuilt from code, and its data is test data.
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports; the load balancer's security group admits only 80 and 443",
+      },
+      {
+        control: "ELB.6",
+        resource: "aws_lb.*",
+        reason: "dev's load balancer is destroyed and rebuilt freely; nothing outside the team depends on it",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in dev (it bills per web ACL, rule and request); prod runs one and dev serves only test data",
+      },
+      {
+        control: "RDS.5",
+        resource: "aws_db_instance.*",
+        reason: "A single-AZ micro instance: dev tolerates an hour's outage during a zone failure or maintenance",
+      },
+      {
+        control: "RDS.8",
+        resource: "aws_db_instance.*",
+        reason: "dev's database holds test data only and is recreated with the workspace",
+      },
+      {
+        control: "RDS.11",
+        resource: "aws_db_instance.*",
+        reason: "One day of backups is enough for test data; prod keeps fourteen",
+      },
+    ],
+  },
 };
 
 export default dev;

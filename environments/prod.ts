@@ -32,6 +32,7 @@ const prod: WorkspaceInput = {
     // Blue-green releases are validated through this listener before production traffic moves; only the CI
     // runners' egress network and the office VPN reach it.
     testListener: { port: 8443, allowedCidrs: ["203.0.113.0/24", "198.51.100.0/24"] },
+    waf: { rateLimitPer5Minutes: 2000 },
   },
   cluster: {
     execEnabled: false,
@@ -112,6 +113,16 @@ const prod: WorkspaceInput = {
     plan: { pullRequests: true, refs: ["refs/heads/main"] },
     // Production releases only from the protected "prod" GitHub environment (required reviewers), never from a ref.
     release: { environments: ["prod"], promoteFrom: ["dev"] },
+  },
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports; the load balancer's security group admits only 80, 443 and the test listener",
+      },
+    ],
   },
 };
 

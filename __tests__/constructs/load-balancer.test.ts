@@ -3,7 +3,10 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { ACCESS_LOG_NONCURRENT_DAYS } from "../../src/constructs/access-log-bucket";
 import { LoadBalancer, LoadBalancerProps } from "../../src/constructs/load-balancer";
+import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "../../src/constructs/state-bucket";
 import { ACCOUNT_ID, NAME_PREFIX, VPC_ID } from "../../test/construct-fixtures";
 import { statementsOf } from "../../test/iam";
 import { flows, rulesOf, securityGroupNamed } from "../../test/security-groups";
@@ -177,8 +180,94 @@ describe("LoadBalancer access log bucket", () => {
 
   test("expires access logs after accessLogRetentionDays", () => {
     expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
-      rule: [expect.objectContaining({ status: "Enabled", expiration: [{ days: 90 }] })],
+      rule: expect.arrayContaining([expect.objectContaining({ status: "Enabled", expiration: [{ days: 90 }] })]),
     });
+  });
+
+  test("is versioned, and expires superseded log versions too", () => {
+    expect(json).toHaveResourceWithProperties(S3BucketVersioningA, {
+      bucket: ref(bucket, "id"),
+      versioning_configuration: { status: "Enabled" },
+    });
+    expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: expect.arrayContaining([
+        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: ACCESS_LOG_NONCURRENT_DAYS }] }),
+      ]),
+    });
+  });
+
+  test("aborts incomplete multipart uploads on every object", () => {
+    expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: expect.arrayContaining([
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
+        },
+      ]),
+    });
+  });
+});
+
+describe("LoadBalancer web ACL", () => {
+  test("is absent unless waf is given", () => {
+    expect(resourcesOf(parsed, "aws_wafv2_web_acl")).toHaveLength(0);
+    expect(resourcesOf(parsed, "aws_wafv2_web_acl_association")).toHaveLength(0);
+    expect(created.webAcl).toBeUndefined();
+  });
+
+  const withWaf = synthConstruct((scope) => {
+    new LoadBalancer(scope, "LoadBalancer", loadBalancerProps({ waf: { rateLimitPer5Minutes: 500 } }));
+  });
+  const acl = configAt(withWaf.parsed, onlyAddress(withWaf.parsed, "aws_wafv2_web_acl"));
+  const rules = acl.rule as Record<string, unknown>[];
+
+  test("is regional and allows what no rule blocks", () => {
+    expect(acl).toMatchObject({ name: "acme-test-alb", scope: "REGIONAL", default_action: { allow: {} } });
+  });
+
+  test("blocks a client IP over the rate limit first", () => {
+    expect(rules[0]).toMatchObject({
+      priority: 0,
+      action: { block: {} },
+      statement: { rate_based_statement: { limit: 500, aggregate_key_type: "IP" } },
+    });
+  });
+
+  test("runs AWS's IP reputation, known bad inputs and common rule groups, blocking what they match", () => {
+    const groups = rules.slice(1).map((r) => r as { statement: { managed_rule_group_statement: unknown } });
+    expect(groups.map((r) => r.statement.managed_rule_group_statement)).toEqual([
+      { name: "AWSManagedRulesAmazonIpReputationList", vendor_name: "AWS" },
+      { name: "AWSManagedRulesKnownBadInputsRuleSet", vendor_name: "AWS" },
+      { name: "AWSManagedRulesCommonRuleSet", vendor_name: "AWS" },
+    ]);
+    expect(rules.slice(1).every((r) => JSON.stringify(r.override_action) === '{"none":{}}')).toBe(true);
+  });
+
+  test("publishes metrics and sampled requests for every rule", () => {
+    for (const rule of rules) {
+      expect(rule.visibility_config).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+      });
+    }
+  });
+
+  test("is associated with the load balancer", () => {
+    const [association] = resourcesOf(withWaf.parsed, "aws_wafv2_web_acl_association");
+    expect(association).toEqual({
+      resource_arn: ref(onlyAddress(withWaf.parsed, "aws_lb"), "arn"),
+      web_acl_arn: ref(onlyAddress(withWaf.parsed, "aws_wafv2_web_acl"), "arn"),
+    });
+  });
+
+  test("refuses a rate limit below WAF's minimum", () => {
+    expect(() =>
+      synthConstruct((scope) => {
+        new LoadBalancer(scope, "LoadBalancer", loadBalancerProps({ waf: { rateLimitPer5Minutes: 5 } }));
+      }),
+    ).toThrow(/rateLimitPer5Minutes must be a whole number >= 10, got 5/);
   });
 });
 

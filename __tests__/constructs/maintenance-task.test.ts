@@ -59,6 +59,18 @@ describe("MaintenanceTask", () => {
     expect(container.linuxParameters).toEqual({ initProcessEnabled: true });
   });
 
+  test("has a read-only root filesystem, with /tmp (its HOME) and the ECS Exec agent's directories writable", () => {
+    expect(container.readonlyRootFilesystem).toBe(true);
+    expect(container.environment).toEqual([{ name: "HOME", value: "/tmp" }]);
+    const mounts = container.mountPoints as { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+    expect(mounts.map((m) => [m.sourceVolume, m.containerPath, m.readOnly])).toEqual([
+      ["tmp", "/tmp", false],
+      ["ssm-agent-state", "/var/lib/amazon/ssm", false],
+      ["ssm-agent-logs", "/var/log/amazon/ssm", false],
+    ]);
+    expect(taskDefinition.volume).toEqual(mounts.map((m) => ({ name: m.sourceVolume })));
+  });
+
   test("accepts no traffic at all", () => {
     expect(rulesOf(parsed, group, "ingress")).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -11,13 +12,25 @@ import { resourcesOf, Synthesized } from "../../test/stacks";
 function synth(props: Partial<StateBucketProps> = {}): string {
   return Testing.synthScope(
     (scope) =>
-      new StateBucket(scope, "State", { bucketName: "acme-tfstate-1", noncurrentVersionExpirationDays: 90, ...props }),
+      new StateBucket(scope, "State", {
+        bucketName: "acme-tfstate-1",
+        noncurrentVersionExpirationDays: 90,
+        accessLogs: { bucketName: "acme-tfstate-logs-1", prefix: "acme-tfstate-1/", dependsOn: [] },
+        ...props,
+      }),
   );
 }
 
 describe("StateBucket", () => {
   const json = synth();
   const parsed = JSON.parse(json) as Synthesized;
+
+  test("logs server access to the access log bucket, under its own prefix", () => {
+    expect(json).toHaveResourceWithProperties(S3BucketLoggingA, {
+      target_bucket: "acme-tfstate-logs-1",
+      target_prefix: "acme-tfstate-1/",
+    });
+  });
 
   test("is protected against destroy and never force-emptied", () => {
     expect(json).toHaveResourceWithProperties(S3Bucket, {

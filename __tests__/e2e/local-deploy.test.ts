@@ -14,6 +14,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import {
+  GetBucketLoggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
@@ -92,7 +93,13 @@ describe("local deploy of bootstrap and dev", () => {
   });
 
   test("what was created is reported by resource type", () => {
-    expect(result.bootstrap.resources).toMatchObject({ aws_s3_bucket: 1, aws_dynamodb_table: 1, aws_iam_role: 2 });
+    // The state bucket and its access log bucket; a state role per workspace, and a read-only one per workspace with CI.
+    expect(result.bootstrap.resources).toMatchObject({
+      aws_s3_bucket: 2,
+      aws_s3_bucket_logging: 1,
+      aws_dynamodb_table: 1,
+      aws_iam_role: 4,
+    });
     expect(result.workspace.resources).toMatchObject({
       aws_vpc: 1,
       aws_subnet: 6,
@@ -144,6 +151,14 @@ describe("local deploy of bootstrap and dev", () => {
       IgnorePublicAcls: true,
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
+    });
+  });
+
+  test("the state bucket logs its access to the access log bucket, which S3 accepted as a log target", async () => {
+    const logging = await masterS3.send(new GetBucketLoggingCommand({ Bucket: project.stateBucketName }));
+    expect(logging.LoggingEnabled).toMatchObject({
+      TargetBucket: project.stateLogBucketName,
+      TargetPrefix: `${project.stateBucketName}/`,
     });
   });
 

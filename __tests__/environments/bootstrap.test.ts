@@ -15,6 +15,16 @@ describe("environments/bootstrap.ts", () => {
     expect(json).toMatchSnapshot();
   });
 
+  test("passes every security control checked at synth", () => {
+    expect(stack.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => m.data)).toEqual([]);
+  });
+
+  test("logs the state bucket's access to the access log bucket", () => {
+    expect(resourcesOf(parsed, "aws_s3_bucket_logging")).toEqual([
+      expect.objectContaining({ target_prefix: "acme-tfstate-111111111111/" }),
+    ]);
+  });
+
   test("writes no secret value into the stack", () => {
     expect(resourcesOf(parsed, "aws_secretsmanager_secret_version")).toEqual([]);
   });

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { BOOTSTRAP_FILE, validateProject, validateWorkspace } from "../../src/config";
+import { CONTROLS } from "../../src/policy/controls";
 import { flows, rulesOf, securityGroupNamed } from "../../test/security-groups";
 import { PROJECT_ROOT, realEnvironments, refTarget, resourcesOf, synthWorkspaceStack } from "../../test/stacks";
 import { configAt, keysWhere, onlyAddress } from "../../test/terraform";
@@ -60,6 +61,10 @@ describe.each(environments.workspaces.map((ws) => ws.name))("environments/%s.ts"
 
   test("writes no secret value into the stack", () => {
     expect(resourcesOf(parsed, "aws_secretsmanager_secret_version")).toEqual([]);
+  });
+
+  test("passes the security controls checked at synth, but for what its file waives", () => {
+    expect(stack.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => m.data)).toEqual([]);
   });
 
   test("sets no password anywhere in the stack", () => {
@@ -162,5 +167,26 @@ describe("What environments/prod.ts chooses", () => {
       );
       expect(() => securityGroupNamed(parsed, `${workspace.namePrefix}-maintenance`)).toThrow(/found 0/);
     });
+  });
+});
+
+describe("README, Security controls at synth", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("### Security controls at synth");
+  const section = readme.slice(start, readme.indexOf("\n## ", start));
+
+  test("lists every control checked, with its CIS recommendation and what it checks", () => {
+    const rows = section.split("\n").filter((line) => /^\| [A-Za-z0-9]+\.\d+ \|/.test(line));
+    expect(rows).toEqual(CONTROLS.map((c) => `| ${c.id} | ${c.cis ?? ""} | ${c.title} |`));
+  });
+
+  test("lists exactly the waivers the shipped environments keep, with their reasons", () => {
+    const rows = section.split("\n").filter((line) => line.startsWith("| environments/"));
+    const files = [environments.project, ...environments.workspaces];
+    const kept = files.flatMap((f) =>
+      f.policy.waivers.map((w) => `| ${f.file} | ${w.control} | \`${w.resource}\` | ${w.reason} |`),
+    );
+    expect(kept.length).toBeGreaterThan(0);
+    expect(rows.sort()).toEqual(kept.sort());
   });
 });

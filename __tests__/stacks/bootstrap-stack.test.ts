@@ -1,7 +1,7 @@
 import { BOOTSTRAP_STATE_KEY, BootstrapStackProps } from "../../src/stacks/bootstrap-stack";
 import { statementsOf } from "../../test/iam";
 import { resourcesOf, synthBootstrapStack } from "../../test/stacks";
-import { addressWith, configAt } from "../../test/terraform";
+import { addressWith, configAt, dataTarget, ref } from "../../test/terraform";
 import { fixtureProject, fixtureWorkspace } from "../../test/workspace-fixtures";
 
 /** The fixture project with two workspaces, each trusting its own CI role. */
@@ -57,14 +57,67 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test("creates the bucket and the lock table under the project's names", () => {
-    expect(resourcesOf(parsed, "aws_s3_bucket").map((b) => b.bucket)).toEqual(["acme-tfstate-111111111111"]);
+  const stateBucket = addressWith(parsed, "aws_s3_bucket", "bucket", "acme-tfstate-111111111111");
+  const logBucket = addressWith(parsed, "aws_s3_bucket", "bucket", "acme-tfstate-logs-111111111111");
+
+  test("creates the state bucket, its access log bucket and the lock table under the project's names", () => {
+    expect(
+      resourcesOf(parsed, "aws_s3_bucket")
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual(["acme-tfstate-111111111111", "acme-tfstate-logs-111111111111"]);
     expect(resourcesOf(parsed, "aws_dynamodb_table").map((t) => t.name)).toEqual(["acme-tfstate-lock"]);
   });
 
   test("expires noncurrent state versions after the days the project gives", () => {
-    const [lifecycle] = resourcesOf(parsed, "aws_s3_bucket_lifecycle_configuration");
-    expect(JSON.stringify(lifecycle.rule)).toContain('"noncurrent_days":45');
+    const lifecycle = resourcesOf(parsed, "aws_s3_bucket_lifecycle_configuration").find(
+      (l) => l.bucket === ref(stateBucket, "id"),
+    );
+    expect(JSON.stringify(lifecycle?.rule)).toContain('"noncurrent_days":45');
+  });
+
+  test("logs the state bucket's server access to the log bucket, once S3 may deliver there", () => {
+    const logging = resourcesOf(parsed, "aws_s3_bucket_logging");
+    expect(logging).toHaveLength(1);
+    expect(logging[0]).toMatchObject({
+      bucket: ref(stateBucket, "id"),
+      target_bucket: ref(logBucket, "bucket"),
+      target_prefix: "acme-tfstate-111111111111/",
+    });
+    const logPolicy = resourcesOf(parsed, "aws_s3_bucket_policy").find((p) => p.bucket === ref(logBucket, "id"));
+    expect(logging[0].depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.AccessLogBucket_Policy_/)]);
+    expect(logPolicy).toBeDefined();
+  });
+
+  test("lets only S3's logging service write the state bucket's logs, under its prefix, for that bucket", () => {
+    const logPolicy = resourcesOf(parsed, "aws_s3_bucket_policy").find((p) => p.bucket === ref(logBucket, "id"));
+    const [delivery, tls] = configAt(parsed, dataTarget(logPolicy?.policy)).statement as Record<string, unknown>[];
+    expect(delivery).toMatchObject({
+      effect: "Allow",
+      actions: ["s3:PutObject"],
+      resources: [`\${${logBucket}.arn}/acme-tfstate-111111111111/*`],
+      principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+      condition: [
+        { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:s3:::acme-tfstate-111111111111"] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] },
+      ],
+    });
+    expect(tls).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
+  });
+
+  test("keeps the access logs as long as the project says", () => {
+    const { parsed: longer } = synthBootstrapStack(
+      bootstrapProps({ project: fixtureProject((p) => (p.stateBucket = { accessLogRetentionDays: 730 })) }),
+    );
+    const bucket = addressWith(longer, "aws_s3_bucket", "bucket", "acme-tfstate-logs-111111111111");
+    const lifecycle = resourcesOf(longer, "aws_s3_bucket_lifecycle_configuration").find(
+      (l) => l.bucket === ref(bucket, "id"),
+    );
+    expect(JSON.stringify(lifecycle?.rule)).toContain('"expiration":[{"days":730}]');
+  });
+
+  test("passes every security control checked at synth, with no waiver", () => {
+    expect(stack.node.metadata.filter((m) => m.type === "@cdktf/error")).toEqual([]);
   });
 
   test("gives every workspace its own state role", () => {

@@ -19,6 +19,27 @@ const app: WorkspaceInput = {
     { name: "web", port: 8080, hosts: ["www.app.example.com"], capacity: "ec2" },
     { name: "api", port: 8081, hosts: ["api.app.example.com"] },
   ],
+  // Findings of the security controls accepted on purpose (README, "Security controls at synth").
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
+      },
+      {
+        control: "ELB.6",
+        resource: "aws_lb.*",
+        reason: "A non-production load balancer, destroyed and rebuilt freely",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
+      },
+    ],
+  },
 };
 
 export default app;

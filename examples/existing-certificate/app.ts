@@ -17,6 +17,27 @@ const app: WorkspaceInput = {
     certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/0f0e0d0c-0b0a-0908-0706-050403020100",
   },
   services: [{ name: "web", port: 8080, hosts: ["shop.eu.example.com"] }],
+  // Findings of the security controls accepted on purpose (README, "Security controls at synth").
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
+      },
+      {
+        control: "ELB.6",
+        resource: "aws_lb.*",
+        reason: "A non-production load balancer, destroyed and rebuilt freely",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
+      },
+    ],
+  },
 };
 
 export default app;

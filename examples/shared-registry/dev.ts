@@ -13,6 +13,27 @@ const dev: WorkspaceInput = {
   dns: { zoneName: "dev.example.com", createZone: true },
   registry: { pullAccountIds: ["333333333333"], keepTaggedImages: 100 },
   services: [{ name: "web", port: 8080, hosts: ["www.dev.example.com"] }],
+  // Findings of the security controls accepted on purpose (README, "Security controls at synth").
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
+      },
+      {
+        control: "ELB.6",
+        resource: "aws_lb.*",
+        reason: "A non-production load balancer, destroyed and rebuilt freely",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
+      },
+    ],
+  },
 };
 
 export default dev;

@@ -13,6 +13,22 @@ const prod: WorkspaceInput = {
   network: { cidr: "10.46.0.0/16", natGateways: "one-per-az" },
   dns: { zoneName: "example.com", createZone: true },
   services: [{ name: "web", port: 8080, hosts: ["www.example.com"], desiredCount: 2, autoscaling: { min: 2, max: 4 } }],
+  // Findings of the security controls accepted on purpose (README, "Security controls at synth").
+  policy: {
+    waivers: [
+      {
+        control: "EC2.21",
+        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
+        reason:
+          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
+      },
+    ],
+  },
 };
 
 export default prod;

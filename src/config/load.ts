@@ -45,6 +45,8 @@ export interface ProjectConfig extends ProjectSettings {
   /** The file this came from, relative to the project root. */
   readonly file: string;
   readonly stateBucketName: string;
+  /** The bucket the state bucket's server access logs go to. */
+  readonly stateLogBucketName: string;
   readonly lockTableName: string;
   readonly stateAccessPrincipals: string[];
 }
@@ -123,6 +125,7 @@ export function validateProject(raw: unknown, file: string): ProjectConfig {
     ...settings,
     file,
     stateBucketName: settings.stateBucket.name ?? `${settings.project}-tfstate-${settings.masterAccountId}`,
+    stateLogBucketName: `${settings.project}-tfstate-logs-${settings.masterAccountId}`,
     lockTableName: settings.lockTable.name ?? `${settings.project}-tfstate-lock`,
     stateAccessPrincipals: settings.stateAccessPrincipals ?? [`arn:aws:iam::${settings.masterAccountId}:root`],
   };

@@ -11,6 +11,8 @@ import {
 import { DATABASE_ENGINES, DatabaseEngine } from "../constructs/database-engines";
 import type { FlowLogTrafficType, NatMode } from "../constructs/network";
 import { parseCidr } from "../lib/cidr";
+import { CONTROL_IDS } from "../policy/controls";
+import { MIN_WAIVER_REASON } from "../policy/waivers";
 import {
   bucketNameProblem,
   dnsNameProblem,
@@ -208,6 +210,43 @@ const retentionDays = hinted(
 /** Service and database ports stay below the Linux ephemeral range, which the network ACLs open for replies. */
 const port = z.int().min(1).max(MAX_SERVICE_PORT);
 
+/** Security controls checked at synth, and the findings a file accepts on purpose. */
+export const policySchema = z.strictObject({
+  /**
+   * Findings of the security controls accepted on purpose (README, "Security controls at synth"); each is listed at
+   * every synth, and one that covers nothing fails it. @default []
+   */
+  waivers: z
+    .array(
+      z.strictObject({
+        /** The control waived: an id from the README's controls table, e.g. "RDS.5". */
+        control: hinted(
+          z.string().check((ctx) => {
+            if (!CONTROL_IDS.includes(ctx.value)) {
+              ctx.issues.push({
+                code: "custom",
+                input: ctx.value,
+                message: `${shown(ctx.value)} is not a security control checked here; expected one of ${CONTROL_IDS.join(", ")}`,
+              });
+            }
+          }),
+          `a control id: ${CONTROL_IDS.join(", ")}`,
+        ),
+        /** Terraform address of the resources waived, as synth names them; `*` matches any characters, e.g. "aws_db_instance.*". */
+        resource: z.string().regex(/^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_*-]+$/, {
+          error:
+            'must be a Terraform address such as "aws_db_instance.Workload_Database_Instance_3E5338A7" (* matches any characters)',
+        }),
+        /** Why the finding is accepted, in at least 20 characters: printed at every synth. */
+        reason: z
+          .string()
+          .trim()
+          .min(MIN_WAIVER_REASON, { error: `give a reason of at least ${MIN_WAIVER_REASON} characters` }),
+      }),
+    )
+    .default([]),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // environments/bootstrap.ts
 // ---------------------------------------------------------------------------------------------------------------
@@ -240,6 +279,11 @@ export const projectSchema = z.strictObject({
       ).optional(),
       /** Days after which superseded state versions are deleted. @default 90 */
       noncurrentVersionExpirationDays: z.int().min(1).max(3650).default(90),
+      /**
+       * Days the bucket's server access logs are kept in their own bucket, `<project>-tfstate-logs-<masterAccountId>`.
+       * @default 365
+       */
+      accessLogRetentionDays: z.int().min(1).max(3650).default(365),
     })
     .prefault({}),
   /** The DynamoDB table Terraform locks state with. */
@@ -259,6 +303,8 @@ export const projectSchema = z.strictObject({
   stateAccessPrincipals: z.array(principalArn).optional(),
   /** Tags on every bootstrap resource, merged under the project's own. @default {} */
   tags: tags.default({}),
+  /** Security controls checked at synth on the bootstrap stack: the findings accepted on purpose. */
+  policy: policySchema.prefault({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -717,6 +763,17 @@ export const loadBalancerSchema = z.strictObject({
     `an ALB security policy without TLS 1.0 or 1.1: ${ACCEPTED_SSL_POLICIES.join(", ")}`,
   ).default(DEFAULT_SSL_POLICY),
   /**
+   * An AWS WAF web ACL in front of the load balancer: a per-client-IP rate limit, then AWS's managed Amazon IP
+   * reputation, known bad inputs and common rule groups. WAF bills per web ACL, per rule and per million requests.
+   * @default - none (security control ELB.16 then needs a waiver)
+   */
+  waf: z
+    .strictObject({
+      /** Requests one client IP may send in any 5 minutes before WAF blocks it (10 or more). @default 2000 */
+      rateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2000),
+    })
+    .optional(),
+  /**
    * An HTTPS listener that reaches the standby version of blue-green services, for their validation before a
    * promotion; open only to `allowedCidrs` (e.g. CI runners, the office VPN). Needed by every blue-green service.
    */
@@ -956,6 +1013,8 @@ export const workspaceSchema = z.strictObject({
   database: databaseSchema.optional(),
   /** CI identities for GitHub Actions (OIDC): a plan role and a release role in this workspace's account. */
   ci: ciSchema.optional(),
+  /** Security controls checked at synth on this workspace's stack: the findings accepted on purpose. */
+  policy: policySchema.prefault({}),
 });
 
 export type ProjectInput = z.input<typeof projectSchema>;

@@ -14,8 +14,12 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { ACCESS_LOG_NONCURRENT_DAYS } from "./access-log-bucket";
+import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
+import { WebAcl } from "./web-acl";
 
 const ACCESS_LOG_PREFIX = "alb";
 
@@ -46,13 +50,18 @@ export interface LoadBalancerProps {
    * @default - none
    */
   readonly testListener?: { readonly port: number; readonly allowedCidrs: string[] };
+  /**
+   * Put an AWS WAF web ACL in front of the load balancer (AWS managed rule groups and a per-IP rate limit).
+   * @default - no web ACL
+   */
+  readonly waf?: { readonly rateLimitPer5Minutes: number };
 }
 
 /**
  * An internet-facing application load balancer in the public subnets: its own security group (80 and 443 in; out only
  * to the services it fronts, through SecurityGroupLinks), access logs in an encrypted private bucket, an HTTPS
  * listener with a modern TLS policy and a DNS-validated certificate answering 404 to anything no service claims, an
- * HTTP listener that only redirects to HTTPS, and alias records for the host names.
+ * HTTP listener that only redirects to HTTPS, alias records for the host names and, optionally, an AWS WAF web ACL.
  */
 export class LoadBalancer extends Construct {
   public readonly loadBalancer: Lb;
@@ -62,6 +71,8 @@ export class LoadBalancer extends Construct {
   /** The blue/green test listener, when configured. */
   public readonly testListener?: LbListener;
   public readonly logBucket: S3Bucket;
+  /** The web ACL in front of the load balancer, when configured. */
+  public readonly webAcl?: WebAcl;
   public readonly zoneId: string;
   /** Name servers to delegate to, when the zone is created here. */
   public readonly nameServers?: string[];
@@ -117,6 +128,14 @@ export class LoadBalancer extends Construct {
       // AWS checks at creation that it may write the access logs.
       dependsOn: [logPolicy.policy],
     });
+
+    if (props.waf) {
+      this.webAcl = new WebAcl(this, "WebAcl", {
+        name,
+        resourceArn: this.loadBalancer.arn,
+        rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes,
+      });
+    }
 
     this.httpsListener = new LbListener(this, "Https", {
       loadBalancerArn: this.loadBalancer.arn,
@@ -205,6 +224,10 @@ export class LoadBalancer extends Construct {
   private createLogBucket(props: LoadBalancerProps): { bucket: S3Bucket; policy: S3BucketPolicy } {
     const bucketName = `${props.namePrefix}-alb-logs-${props.accountId}`;
     const bucket = new S3Bucket(this, "LogBucket", { bucket: bucketName, tags: { Name: bucketName } });
+    const versioning = new S3BucketVersioningA(this, "LogBucketVersioning", {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
     // ALB log delivery supports SSE-S3 only.
     new S3BucketServerSideEncryptionConfigurationA(this, "LogBucketEncryption", {
       bucket: bucket.id,
@@ -223,12 +246,20 @@ export class LoadBalancer extends Construct {
     });
     new S3BucketLifecycleConfiguration(this, "LogBucketLifecycle", {
       bucket: bucket.id,
+      dependsOn: [versioning],
       rule: [
         {
           id: "expire-access-logs",
           status: "Enabled",
           filter: [{}],
           expiration: [{ days: props.accessLogRetentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: ACCESS_LOG_NONCURRENT_DAYS }],
+        },
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
         },
       ],
     });

@@ -5,6 +5,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { EXEC_AGENT_VOLUMES } from "./container-service";
 import { allowHttpsOut } from "./security-group-link";
 import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
 import { maintenanceFamily } from "../naming";
@@ -30,7 +31,8 @@ export interface MaintenanceTaskProps {
 /**
  * A task operators `aws ecs execute-command` into to reach the database: a database client image that sleeps, no
  * inbound traffic at all, egress only to HTTPS (for the exec channel) and, through a SecurityGroupLink, the
- * database port. Run it on demand; it costs nothing while stopped.
+ * database port. Its root filesystem is read-only: /tmp (the client's home, for its history) and the directories of
+ * the ECS Exec agent are the only writable places. Run it on demand; it costs nothing while stopped.
  */
 export class MaintenanceTask extends Construct {
   public readonly taskDefinition: EcsTaskDefinition;
@@ -80,6 +82,7 @@ export class MaintenanceTask extends Construct {
     });
     allowHttpsOut(this, "HttpsOut", this.securityGroup.id, "ECS Exec channel");
 
+    const writableVolumes: [string, string][] = [["tmp", "/tmp"], ...EXEC_AGENT_VOLUMES];
     this.taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: name,
       cpu: String(MAINTENANCE_TASK_CPU),
@@ -94,6 +97,14 @@ export class MaintenanceTask extends Construct {
           image: props.image,
           essential: true,
           command: ["sleep", "infinity"],
+          readonlyRootFilesystem: true,
+          // psql and mysql keep their history and settings in $HOME.
+          environment: [{ name: "HOME", value: "/tmp" }],
+          mountPoints: writableVolumes.map(([volume, containerPath]) => ({
+            sourceVolume: volume,
+            containerPath,
+            readOnly: false,
+          })),
           linuxParameters: { initProcessEnabled: true },
           logConfiguration: {
             logDriver: "awslogs",
@@ -105,6 +116,7 @@ export class MaintenanceTask extends Construct {
           },
         },
       ]),
+      volume: writableVolumes.map(([volume]) => ({ name: volume })),
     });
   }
 }

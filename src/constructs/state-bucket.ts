@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -15,6 +17,15 @@ export interface StateBucketProps {
   readonly bucketName: string;
   /** Days after which a superseded state version is deleted (the current version is never expired). */
   readonly noncurrentVersionExpirationDays: number;
+  /** Where the bucket's server access logs go (see AccessLogBucket, which must allow the delivery). */
+  readonly accessLogs: {
+    /** Name of the target bucket. */
+    readonly bucketName: string;
+    /** Key prefix of this bucket's logs in the target. */
+    readonly prefix: string;
+    /** What must exist before logging is switched on: the target's bucket policy (S3 checks it). */
+    readonly dependsOn: ITerraformDependable[];
+  };
   /**
    * Refuse `terraform destroy` of the bucket (Terraform's `prevent_destroy`).
    * @default true
@@ -23,13 +34,16 @@ export interface StateBucketProps {
 }
 
 /**
- * The S3 bucket that holds Terraform state: versioned, encrypted, never public, owner-enforced, TLS-only, with old
- * state versions expired after a while and protected against an accidental destroy.
+ * The S3 bucket that holds Terraform state: versioned, encrypted, never public, owner-enforced, TLS-only, its access
+ * logged to another bucket, with old state versions expired after a while and protected against an accidental
+ * destroy.
  */
 export class StateBucket extends Construct {
   public readonly bucket: S3Bucket;
   public readonly versioning: S3BucketVersioningA;
   public readonly policy: S3BucketPolicy;
+  /** Server access logging of the bucket. */
+  public readonly logging: S3BucketLoggingA;
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
@@ -67,6 +81,12 @@ export class StateBucket extends Construct {
     new S3BucketOwnershipControls(this, "Ownership", {
       bucket: bucketId,
       rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    this.logging = new S3BucketLoggingA(this, "Logging", {
+      bucket: bucketId,
+      targetBucket: props.accessLogs.bucketName,
+      targetPrefix: props.accessLogs.prefix,
+      dependsOn: props.accessLogs.dependsOn,
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: bucketId,

@@ -70,6 +70,8 @@ export interface WorkloadProps {
     readonly accessLogRetentionDays: number;
     /** The test listener blue/green services are validated through. @default - none */
     readonly testListener?: { readonly port: number; readonly allowedCidrs: string[] };
+    /** An AWS WAF web ACL in front of the load balancer. @default - none */
+    readonly waf?: { readonly rateLimitPer5Minutes: number };
   };
   readonly registry: {
     readonly keepTaggedImages: number;
@@ -208,6 +210,7 @@ export class Workload extends Construct {
         deletionProtection: props.loadBalancer.deletionProtection,
         accessLogRetentionDays: props.loadBalancer.accessLogRetentionDays,
         testListener: props.loadBalancer.testListener,
+        waf: props.loadBalancer.waf,
       });
     }
 

@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { ProjectConfig, WorkspaceConfig } from "../config";
+import { AccessLogBucket, accessLogPrefix } from "../constructs/access-log-bucket";
 import { LockTable } from "../constructs/lock-table";
 import { StateAccessRole } from "../constructs/state-access-role";
 import { StateBucket } from "../constructs/state-bucket";
+import { SecurityControls } from "../policy/security-controls";
 import { planRoleName, roleArn, stateReadRoleName, stateRoleName } from "../naming";
 import { accountProvider, MANAGED_BY, useStateBackend } from "./shared";
 
@@ -22,11 +24,14 @@ export interface BootstrapStackProps {
 }
 
 /**
- * The Terraform state store in the master account: state bucket, lock table and one state access role per workspace.
+ * The Terraform state store in the master account: state bucket (with its access log bucket), lock table and one
+ * state access role per workspace.
  * Its own state is local on the first run and can move into the bucket afterwards.
  */
 export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: StateBucket;
+  /** Where the state bucket's server access logs go. */
+  public readonly accessLogBucket: AccessLogBucket;
   public readonly lockTable: LockTable;
   public readonly stateRoles: Record<string, StateAccessRole> = {};
   /** Read-only state roles, per workspace that has CI (its plan role reads state through it). */
@@ -49,9 +54,22 @@ export class BootstrapStack extends TerraformStack {
       new LocalBackend(this, { path: props.localStatePath ?? "terraform.bootstrap.tfstate" });
     }
 
+    Aspects.of(this).add(new SecurityControls({ file: project.file, waivers: project.policy.waivers }));
+
+    this.accessLogBucket = new AccessLogBucket(this, "AccessLogBucket", {
+      bucketName: project.stateLogBucketName,
+      accountId: project.masterAccountId,
+      sourceBucketNames: [project.stateBucketName],
+      retentionDays: project.stateBucket.accessLogRetentionDays,
+    });
     this.stateBucket = new StateBucket(this, "StateBucket", {
       bucketName: project.stateBucketName,
       noncurrentVersionExpirationDays: project.stateBucket.noncurrentVersionExpirationDays,
+      accessLogs: {
+        bucketName: this.accessLogBucket.bucket.bucket,
+        prefix: accessLogPrefix(project.stateBucketName),
+        dependsOn: [this.accessLogBucket.policy],
+      },
     });
     this.lockTable = new LockTable(this, "LockTable", { tableName: project.lockTableName });
 

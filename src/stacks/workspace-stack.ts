@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { CiSettings, ProjectConfig, ServiceConfig, WorkspaceConfig } from "../config";
 import { CiRoles } from "../constructs/ci-roles";
@@ -8,6 +8,7 @@ import { DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
 import { Network } from "../constructs/network";
 import { Workload, WorkloadDatabase, WorkloadProps, WorkloadService } from "../constructs/workload";
 import { SUBNET_TIERS } from "../lib/subnet-layout";
+import { SecurityControls } from "../policy/security-controls";
 import {
   migrationFamily,
   repositoryArn,
@@ -54,6 +55,7 @@ export class WorkspaceStack extends TerraformStack {
       tags: { ...ws.tags, Project: project.project, Environment: ws.name, ManagedBy: MANAGED_BY },
     });
     useStateBackend(this, project, { key: ws.stateKey, roleName: stateRoleName(project.project, ws.name) });
+    Aspects.of(this).add(new SecurityControls({ file: ws.file, waivers: ws.policy.waivers }));
 
     const identity = new DataAwsCallerIdentity(this, "Identity");
     new TerraformOutput(this, "account_id", {
@@ -280,6 +282,7 @@ export function workloadProps(
         port: ws.loadBalancer.testListener.port,
         allowedCidrs: ws.loadBalancer.testListener.allowedCidrs,
       },
+      waf: ws.loadBalancer.waf && { rateLimitPer5Minutes: ws.loadBalancer.waf.rateLimitPer5Minutes },
     },
     registry: {
       keepTaggedImages: ws.registry.keepTaggedImages,

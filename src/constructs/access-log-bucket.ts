@@ -1,0 +1,121 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
+
+/** Days a superseded log object is kept (logs are written once; a new version only comes from a mistake). */
+export const ACCESS_LOG_NONCURRENT_DAYS = 30;
+
+export interface AccessLogBucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /** The account the logged buckets belong to (S3's log delivery is accepted only for them). */
+  readonly accountId: string;
+  /** Names of the buckets whose server access logs land here, each under the prefix `<name>/`. */
+  readonly sourceBucketNames: string[];
+  /** Days a log object is kept. */
+  readonly retentionDays: number;
+}
+
+/**
+ * The target of S3 server access logs: versioned, encrypted with S3-managed keys (the only encryption log delivery
+ * supports), never public, owner-enforced, TLS-only, logs expired after `retentionDays`, and a bucket policy that
+ * lets S3's logging service write each source bucket's logs under its own prefix, only for those buckets.
+ */
+export class AccessLogBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  /** The bucket policy; a bucket's logging must be configured after it (S3 checks that it may deliver). */
+  public readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
+      throw new Error(`AccessLogBucket: retentionDays must be a whole number of days >= 1, got ${props.retentionDays}`);
+    }
+    this.bucket = new S3Bucket(this, "Resource", {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      tags: { Name: props.bucketName },
+    });
+    const bucketId = this.bucket.id;
+    const versioning = new S3BucketVersioningA(this, "Versioning", {
+      bucket: bucketId,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: bucketId,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket: bucketId,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: bucketId,
+      dependsOn: [versioning],
+      rule: [
+        {
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: [{}],
+          expiration: [{ days: props.retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: ACCESS_LOG_NONCURRENT_DAYS }],
+        },
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
+        },
+      ],
+    });
+
+    const document = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
+      // Log delivery first: a statement per source bucket, its own prefix only.
+      statement: [
+        ...props.sourceBucketNames.map((source, i) => ({
+          sid: `S3ServerAccessLogs${i}`,
+          effect: "Allow",
+          actions: ["s3:PutObject"],
+          resources: [`${this.bucket.arn}/${accessLogPrefix(source)}*`],
+          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+          condition: [
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:s3:::${source}`] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+          ],
+        })),
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          principals: [{ type: "*", identifiers: ["*"] }],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket: bucketId,
+      policy: document.json,
+      dependsOn: [publicAccess],
+    });
+  }
+}
+
+/** The key prefix a source bucket's server access logs are written under. */
+export function accessLogPrefix(sourceBucketName: string): string {
+  return `${sourceBucketName}/`;
+}
