@@ -105,12 +105,6 @@ const dev: WorkspaceInput = {
   policy: {
     waivers: [
       {
-        control: "EC2.21",
-        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
-        reason:
-          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports; the load balancer's security group admits only 80 and 443",
-      },
-      {
         control: "ELB.6",
         resource: "aws_lb.*",
         reason: "dev's load balancer is destroyed and rebuilt freely; nothing outside the team depends on it",

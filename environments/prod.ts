@@ -114,16 +114,6 @@ const prod: WorkspaceInput = {
     // Production releases only from the protected "prod" GitHub environment (required reviewers), never from a ref.
     release: { environments: ["prod"], promoteFrom: ["dev"] },
   },
-  policy: {
-    waivers: [
-      {
-        control: "EC2.21",
-        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
-        reason:
-          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports; the load balancer's security group admits only 80, 443 and the test listener",
-      },
-    ],
-  },
 };
 
 export default prod;

@@ -23,12 +23,6 @@ const app: WorkspaceInput = {
   policy: {
     waivers: [
       {
-        control: "EC2.21",
-        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
-        reason:
-          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
-      },
-      {
         control: "ELB.6",
         resource: "aws_lb.*",
         reason: "A non-production load balancer, destroyed and rebuilt freely",

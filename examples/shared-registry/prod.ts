@@ -17,12 +17,6 @@ const prod: WorkspaceInput = {
   policy: {
     waivers: [
       {
-        control: "EC2.21",
-        resource: "aws_network_acl_rule.Network_Acls_public-in-*",
-        reason:
-          "The public tier's reply range (1024-65535) includes 3389 until it is split around the administration ports",
-      },
-      {
         control: "ELB.16",
         resource: "aws_lb.*",
         reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
