@@ -5,17 +5,18 @@ import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "../../src/stacks/workspace-stack";
 import { FIXTURE_WORKSPACE_FILE, fixtureProject, fixtureWorkspace } from "../../test/workspace-fixtures";
 
-const NACL_WAIVER = {
-  control: "EC2.21",
-  resource: "aws_network_acl_rule.Network_Acls_public-in-*",
-  reason: "The public tier's reply range includes 3389 until it is split",
+const RDS_WAIVER = {
+  control: "RDS.5",
+  resource: "aws_db_instance.*",
+  reason: "A single zone is enough while this workspace serves test data",
 };
 
-/** The fixture workspace as production with a WAF: its one finding is the public tier's reply range (EC2.21). */
+/** The fixture workspace as production with a WAF but a single-AZ database: its one finding is RDS.5. */
 function production(change: (input: WorkspaceInput) => void = () => {}) {
   return fixtureWorkspace((ws) => {
     ws.production = true;
     ws.loadBalancer = { waf: {} };
+    ws.database = { ...ws.database!, multiAz: false };
     change(ws);
   });
 }
@@ -48,18 +49,18 @@ describe("a finding no waiver covers", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^the stage stack breaks the security controls checked at synth/);
     expect(errors[0]).toMatch(
-      /\n {2}- EC2\.21 aws_network_acl_rule\.Network_Acls_public-in-120_[0-9A-F]{8}: allows 0\.0\.0\.0\/0 in on ports 1024-65535, which include 3389\n/,
+      /\n {2}- RDS\.5 aws_db_instance\.Workload_Database_Instance_[0-9A-F]{8}: runs in a single Availability Zone\n/,
     );
   });
 
   test("says how to waive it, in which file", () => {
     expect(errors[0]).toContain(
-      `accept a finding on purpose in ${FIXTURE_WORKSPACE_FILE}: policy: { waivers: [{ control: "EC2.21", resource: "aws_network_acl_rule.Network_Acls_public-in-120_`,
+      `accept a finding on purpose in ${FIXTURE_WORKSPACE_FILE}: policy: { waivers: [{ control: "RDS.5", resource: "aws_db_instance.Workload_Database_Instance_`,
     );
   });
 
   test("fails the synth", () => {
-    expect(() => Testing.fullSynth(stack)).toThrow(/EC2\.21 aws_network_acl_rule\.Network_Acls_public-in-120_/);
+    expect(() => Testing.fullSynth(stack)).toThrow(/RDS\.5 aws_db_instance\.Workload_Database_Instance_/);
   });
 
   test("is reported once however often the stack is synthesized", () => {
@@ -70,22 +71,22 @@ describe("a finding no waiver covers", () => {
 
 describe("a waiver", () => {
   test("covers the findings whose control and address it matches: the synth passes", () => {
-    expect(annotations((ws) => (ws.policy = { waivers: [NACL_WAIVER] })).errors).toEqual([]);
+    expect(annotations((ws) => (ws.policy = { waivers: [RDS_WAIVER] })).errors).toEqual([]);
   });
 
   test("in effect is listed at every synth, one line with its reason", () => {
-    const { infos } = annotations((ws) => (ws.policy = { waivers: [NACL_WAIVER] }));
+    const { infos } = annotations((ws) => (ws.policy = { waivers: [RDS_WAIVER] }));
     expect(infos).toEqual([
-      `waived EC2.21 on aws_network_acl_rule.Network_Acls_public-in-* (1 resource, ${FIXTURE_WORKSPACE_FILE}): ${NACL_WAIVER.reason}`,
+      `waived RDS.5 on aws_db_instance.* (1 resource, ${FIXTURE_WORKSPACE_FILE}): ${RDS_WAIVER.reason}`,
     ]);
   });
 
   test("for another control does not cover a finding", () => {
     const { errors } = annotations(
-      (ws) => (ws.policy = { waivers: [NACL_WAIVER, { ...NACL_WAIVER, control: "EC2.53" }] }),
+      (ws) => (ws.policy = { waivers: [RDS_WAIVER, { ...RDS_WAIVER, control: "RDS.8" }] }),
     );
     expect(errors).toHaveLength(1);
-    expect(errors[0]).not.toMatch(/- EC2\.21 /);
+    expect(errors[0]).not.toMatch(/- RDS\.5 /);
   });
 
   test("that covers nothing fails the synth, naming the file, the waiver and what to do", () => {
@@ -93,14 +94,14 @@ describe("a waiver", () => {
       (ws) =>
         (ws.policy = {
           waivers: [
-            NACL_WAIVER,
-            { control: "RDS.5", resource: "aws_db_instance.*", reason: "A single zone is fine for this workspace" },
+            RDS_WAIVER,
+            { control: "RDS.8", resource: "aws_db_instance.*", reason: "Deletion protection is not needed here" },
           ],
         }),
     );
     expect(errors).toEqual([
       expect.stringContaining(
-        `  - ${FIXTURE_WORKSPACE_FILE} policy.waivers[1]: waives RDS.5 on "aws_db_instance.*", but no resource matching it breaks RDS.5; remove the waiver or correct its resource address`,
+        `  - ${FIXTURE_WORKSPACE_FILE} policy.waivers[1]: waives RDS.8 on "aws_db_instance.*", but no resource matching it breaks RDS.8; remove the waiver or correct its resource address`,
       ),
     ]);
     expect(errors[0]).not.toMatch(/accept a finding on purpose/);
@@ -124,7 +125,7 @@ describe("a waiver", () => {
 
 describe("the loader refuses a waiver", () => {
   test("of a control that is not checked here, listing the ones that are", () => {
-    const message = refusal((ws) => (ws.policy = { waivers: [{ ...NACL_WAIVER, control: "EC2.99" }] }));
+    const message = refusal((ws) => (ws.policy = { waivers: [{ ...RDS_WAIVER, control: "EC2.99" }] }));
     expect(message).toContain(FIXTURE_WORKSPACE_FILE);
     expect(message).toMatch(
       /policy\.waivers\[0\]\.control: "EC2\.99" is not a security control checked here; expected one of S3\.8, /,
@@ -132,20 +133,18 @@ describe("the loader refuses a waiver", () => {
   });
 
   test("without a reason of at least 20 characters", () => {
-    const message = refusal((ws) => (ws.policy = { waivers: [{ ...NACL_WAIVER, reason: "   accepted   " }] }));
+    const message = refusal((ws) => (ws.policy = { waivers: [{ ...RDS_WAIVER, reason: "   accepted   " }] }));
     expect(message).toMatch(/policy\.waivers\[0\]\.reason: give a reason of at least 20 characters/);
   });
 
   test("whose resource is not a Terraform address", () => {
-    const message = refusal(
-      (ws) => (ws.policy = { waivers: [{ ...NACL_WAIVER, resource: "Network/Acls/public-in" }] }),
-    );
+    const message = refusal((ws) => (ws.policy = { waivers: [{ ...RDS_WAIVER, resource: "Network/Acls/public-in" }] }));
     expect(message).toMatch(/policy\.waivers\[0\]\.resource: must be a Terraform address/);
   });
 
   test("with a field it does not know", () => {
     const message = refusal(
-      (ws) => (ws.policy = { waivers: [{ ...NACL_WAIVER, expires: "2027-01-01" } as typeof NACL_WAIVER] }),
+      (ws) => (ws.policy = { waivers: [{ ...RDS_WAIVER, expires: "2027-01-01" } as typeof RDS_WAIVER] }),
     );
     expect(message).toMatch(
       /policy\.waivers\[0\]\.expires: unknown field; valid fields here: control, resource, reason/,
