@@ -15,8 +15,8 @@ import { ConfigError } from "./load";
  * (exit 1), and because that stack is the only one in the new manifest the CLI deletes the earlier stacks'
  * folders itself. The CLI says it runs the app this way by setting CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS.
  *
- * Run directly (`node --import tsx main.ts`, what cdktf.json runs), the app prints the message on stderr, deletes `<outdir>/stacks` and
- * `<outdir>/manifest.json` and exits 1. It must not delete them under the CLI, which removes the folders it listed
+ * Run directly (`node --import tsx main.ts`, what cdktf.json runs), the app prints the message on stderr, deletes
+ * `<outdir>/stacks` and `<outdir>/manifest.json` and exits 1. It must not delete them under the CLI, which removes the folders it listed
  * before the run and fails on one that is already gone.
  */
 
