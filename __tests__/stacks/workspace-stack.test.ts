@@ -205,9 +205,11 @@ describe("workloadProps maps the configuration onto the workload field by field"
   test.each(workspace.services.map((s) => [s.name, s] as const))(
     "maps every setting of service %s to the workload field of the same name",
     (_name, svc) => {
-      const { migrationCommand, ...rest } = workloadService(svc);
+      const { migrationCommand, deploymentAlarms, ...rest } = workloadService(svc, true);
       expectSameNamedFields(rest, svc);
       expect(migrationCommand).toEqual(svc.migration?.command);
+      expect(deploymentAlarms).toBe(svc.alarms.enabled);
+      expect(workloadService(svc, false).deploymentAlarms).toBe(false);
     },
   );
 
@@ -231,13 +233,14 @@ describe("workloadProps maps the configuration onto the workload field by field"
   });
 
   test("maps the cluster, dns, load balancer and registry settings to the fields of the same name", () => {
-    const { maintenanceTaskImage, ec2, ...cluster } = props.cluster;
+    const { maintenanceTaskImage, maintenanceIdleMinutes, ec2, ...cluster } = props.cluster;
     expectSameNamedFields(cluster, workspace.cluster);
     expectSameNamedFields(props.dns!, workspace.dns!);
     expectSameNamedFields(props.loadBalancer, workspace.loadBalancer);
     expectSameNamedFields(props.registry, workspace.registry);
     expect(ec2).toBeUndefined();
     expect(maintenanceTaskImage).toBe(workspace.cluster.maintenanceTask!.image);
+    expect(maintenanceIdleMinutes).toBe(workspace.cluster.maintenanceTask!.idleMinutes);
   });
 
   test("gives no maintenance task image when the task is not enabled", () => {

@@ -22,15 +22,32 @@ export interface MaintenanceTaskProps {
   readonly vpcId: string;
   /** A database client image, e.g. postgres:16-alpine. */
   readonly image: string;
+  /** Minutes without an ECS Exec session after which the task stops itself. */
+  readonly idleMinutes: number;
   readonly kmsKeyArn: string;
   /** Log group ECS Exec sessions are written to. */
   readonly execLogGroupArn: string;
 }
 
 /**
- * A task operators `aws ecs execute-command` into to reach the database: a database client image that sleeps, no
- * inbound traffic at all, egress only to HTTPS (for the exec channel) and, through a SecurityGroupLink, the
- * database port. Run it on demand; it costs nothing while stopped.
+ * The maintenance container's command: wait, checking once a minute for an ECS Exec session (each runs an
+ * `ssm-session-worker` process in the container), and exit after `idleMinutes` minutes in a row without one, which
+ * stops the task. It reads /proc rather than calling ps, which database client images often lack; the bracket in the
+ * pattern keeps grep from finding its own command line.
+ */
+export function idleStopScript(idleMinutes: number): string {
+  return [
+    `limit=${idleMinutes}; idle=0`,
+    `echo "maintenance task up; it stops after $limit minutes without an ECS Exec session"`,
+    `while [ "$idle" -lt "$limit" ]; do sleep 60; if grep -qs 'ssm-session-worke[r]' /proc/[0-9]*/cmdline; then idle=0; else idle=$((idle + 1)); fi; done`,
+    `echo "no ECS Exec session for $limit minutes: stopping"`,
+  ].join("; ");
+}
+
+/**
+ * A task operators `aws ecs execute-command` into to reach the database: a database client image that waits (and
+ * stops itself after `idleMinutes` without a session), no inbound traffic at all, egress only to HTTPS (for the exec
+ * channel) and, through a SecurityGroupLink, the database port. Run it on demand; it costs nothing while stopped.
  */
 export class MaintenanceTask extends Construct {
   public readonly taskDefinition: EcsTaskDefinition;
@@ -93,7 +110,7 @@ export class MaintenanceTask extends Construct {
           name: MAINTENANCE_CONTAINER,
           image: props.image,
           essential: true,
-          command: ["sleep", "infinity"],
+          command: ["sh", "-c", idleStopScript(props.idleMinutes)],
           linuxParameters: { initProcessEnabled: true },
           logConfiguration: {
             logDriver: "awslogs",

@@ -25,6 +25,8 @@ export interface WorkloadService extends ContainerServiceSettings {
   readonly parameters: Readonly<Record<string, string>>;
   /** Image tag the service starts with, before any release writes one. */
   readonly initialImageTag: string;
+  /** Roll a release back when it trips the service's deployment alarms (see ContainerService). */
+  readonly deploymentAlarms: boolean;
 }
 
 /** The database, as {@link Database} takes it, without what the workload supplies (names, network, key). */
@@ -60,6 +62,8 @@ export interface WorkloadProps {
     readonly ec2?: Omit<Ec2CapacityProps, "subnetIds" | "vpcId">;
     /** The maintenance (database client) task's image. @default - no maintenance task */
     readonly maintenanceTaskImage?: string;
+    /** Minutes without an ECS Exec session after which the maintenance task stops itself (with the image). */
+    readonly maintenanceIdleMinutes?: number;
   };
   /** DNS zone and certificate of the public services. @default - no load balancer */
   readonly dns?: { readonly zoneName: string; readonly createZone: boolean; readonly certificateArn?: string };
@@ -255,6 +259,7 @@ export class Workload extends Construct {
         testListenerArn: lb?.testListener?.arn,
         execEnabled: props.cluster.execEnabled,
         execLogGroupArn: this.cluster.execLogGroup.arn,
+        deploymentAlarms: svc.deploymentAlarms,
       });
       this.services[svc.name] = service;
       if (lb) {
@@ -276,12 +281,16 @@ export class Workload extends Construct {
     }
 
     if (props.cluster.maintenanceTaskImage !== undefined) {
+      if (props.cluster.maintenanceIdleMinutes === undefined) {
+        throw new Error("Workload: cluster.maintenanceTaskImage needs cluster.maintenanceIdleMinutes");
+      }
       this.maintenanceTask = new MaintenanceTask(this, "Maintenance", {
         namePrefix: prefix,
         region: props.region,
         accountId: props.accountId,
         vpcId: network.vpc.id,
         image: props.cluster.maintenanceTaskImage,
+        idleMinutes: props.cluster.maintenanceIdleMinutes,
         kmsKeyArn,
         execLogGroupArn: this.cluster.execLogGroup.arn,
       });

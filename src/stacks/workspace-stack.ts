@@ -252,7 +252,7 @@ export function workloadProps(
       description: s.description,
       recoveryWindowDays: s.recoveryWindowDays,
     })),
-    services: ws.services.map(workloadService),
+    services: ws.services.map((svc) => workloadService(svc, ws.alarms.enabled)),
     database,
     cluster: {
       containerInsights: ws.cluster.containerInsights,
@@ -265,6 +265,7 @@ export function workloadProps(
         targetCapacityPercent: ws.cluster.ec2.targetCapacityPercent,
       },
       maintenanceTaskImage: ws.cluster.maintenanceTask?.enabled ? ws.cluster.maintenanceTask.image : undefined,
+      maintenanceIdleMinutes: ws.cluster.maintenanceTask?.enabled ? ws.cluster.maintenanceTask.idleMinutes : undefined,
     },
     dns: ws.dns && {
       zoneName: ws.dns.zoneName,
@@ -291,7 +292,7 @@ export function workloadProps(
 }
 
 /** One service's settings from its configuration, field by field. */
-export function workloadService(svc: ServiceConfig): WorkloadService {
+export function workloadService(svc: ServiceConfig, alarmsEnabled: boolean): WorkloadService {
   const hc = svc.containerHealthCheck;
   return {
     name: svc.name,
@@ -339,5 +340,6 @@ export function workloadService(svc: ServiceConfig): WorkloadService {
     secrets: svc.secrets,
     parameters: svc.parameters,
     initialImageTag: svc.initialImageTag,
+    deploymentAlarms: alarmsEnabled && svc.alarms.enabled,
   };
 }
