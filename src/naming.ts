@@ -142,3 +142,11 @@ export function operatorRoleName(namePrefix: string): string {
 export function serviceLogGroupName(namePrefix: string, service: string): string {
   return `/ecs/${namePrefix}/${service}`;
 }
+
+/**
+ * SSM parameter holding where the maintenance task runs (`{"subnets": [...], "securityGroups": [...]}`), which
+ * `npm run task -- <workspace> maintenance` reads.
+ */
+export function maintenanceNetworkParameter(project: string, workspace: string): string {
+  return parameterPath(project, workspace, "maintenance", "NETWORK");
+}

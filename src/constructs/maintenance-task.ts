@@ -53,21 +53,25 @@ export class MaintenanceTask extends Construct {
   public readonly taskDefinition: EcsTaskDefinition;
   public readonly securityGroup: SecurityGroup;
   public readonly taskRole: IamRole;
+  /** The role ECS starts the task with (pulls nothing private, writes its logs). */
+  public readonly executionRole: IamRole;
+  /** The task's log group. */
+  public readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: MaintenanceTaskProps) {
     super(scope, id);
     const name = maintenanceFamily(props.namePrefix);
-    const logGroup = new CloudwatchLogGroup(this, "Logs", {
+    const logGroup = (this.logGroup = new CloudwatchLogGroup(this, "Logs", {
       name: `/ecs/${props.namePrefix}/maintenance`,
       retentionInDays: MAINTENANCE_LOG_RETENTION_DAYS,
       kmsKeyId: props.kmsKeyArn,
-    });
+    }));
     const trust = ecsTasksTrustPolicy(this, "Trust", props.accountId);
-    const executionRole = new IamRole(this, "ExecutionRole", {
+    const executionRole = (this.executionRole = new IamRole(this, "ExecutionRole", {
       name: `${name}-execution`,
       description: "ECS writes the maintenance task's logs",
       assumeRolePolicy: trust,
-    });
+    }));
     const executionPolicy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", {
       statement: [
         { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },

@@ -1,7 +1,13 @@
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { referencesDatabase, resolveSecretReferences, SecretReference } from "../lib/secret-references";
-import { imageParameter, imageTagParameter, releasesTableName, repositoryName } from "../naming";
+import {
+  imageParameter,
+  imageTagParameter,
+  maintenanceNetworkParameter,
+  releasesTableName,
+  repositoryName,
+} from "../naming";
 import { AppParameters } from "./app-parameters";
 import { AppSecretDeclaration, AppSecrets } from "./app-secrets";
 import { ContainerCluster, Ec2CapacityProps } from "./container-cluster";
@@ -113,6 +119,8 @@ export class Workload extends Construct {
   public readonly releases: ReleaseLedger;
   /** The maintenance (database client) task, when configured. */
   public readonly maintenanceTask?: MaintenanceTask;
+  /** Where the maintenance task runs (subnets and security group, as JSON), for `npm run task`. */
+  public readonly maintenanceNetwork?: SsmParameter;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -293,6 +301,12 @@ export class Workload extends Construct {
         idleMinutes: props.cluster.maintenanceIdleMinutes,
         kmsKeyArn,
         execLogGroupArn: this.cluster.execLogGroup.arn,
+      });
+      this.maintenanceNetwork = new SsmParameter(this, "MaintenanceNetwork", {
+        name: maintenanceNetworkParameter(props.project, props.workspace),
+        description: "Subnets and security group of the maintenance task; read by `npm run task`",
+        type: "String",
+        value: JSON.stringify({ subnets: appSubnetIds, securityGroups: [this.maintenanceTask.securityGroup.id] }),
       });
       if (this.database && props.database) {
         new SecurityGroupLink(this, "Maintenance-ToDatabase", {
