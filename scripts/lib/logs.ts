@@ -148,50 +148,61 @@ class Sha256 {
 }
 
 /**
- * FilterLogEvents as a signed JSON request (the CloudWatch Logs protocol: awsJson1.1, target
+ * One CloudWatch Logs action as a signed JSON request (the service's protocol: awsJson1.1, target
  * Logs_20140328.<Action>). The endpoint honours AWS_ENDPOINT_URL_CLOUDWATCH_LOGS and AWS_ENDPOINT_URL as the SDK
- * clients do; credentials come from the workspace's role or the SDK's default chain.
+ * clients do; credentials come from the workspace's role or the SDK's default chain. (The project has no
+ * CloudWatch Logs SDK client; this is the one place that speaks the protocol.)
  */
-export function httpLogsApi(config: AwsClientConfig, env: NodeJS.ProcessEnv = process.env): LogsApi {
+export function logsCaller(
+  config: AwsClientConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): (action: string, input: object) => Promise<Record<string, unknown>> {
   const endpoint =
     env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? env.AWS_ENDPOINT_URL ?? `https://logs.${config.region}.amazonaws.com`;
   const url = new URL(endpoint);
   const credentials: AwsCredentialIdentityProvider =
     config.credentials ?? new STSClient({ region: config.region }).config.credentials;
   const signer = new SignatureV4({ service: "logs", region: config.region, credentials, sha256: Sha256 });
+  return async (action, input) => {
+    const body = JSON.stringify(input);
+    const request = await signer.sign({
+      method: "POST",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: {
+        host: url.host,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `Logs_20140328.${action}`,
+      },
+      body,
+    });
+    const response = await fetch(new URL(url.pathname, url), {
+      method: "POST",
+      headers: request.headers as Record<string, string>,
+      body,
+    });
+    const text = await response.text();
+    const parsed = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+    if (!response.ok) {
+      const type = String(parsed.__type ?? response.status)
+        .split("#")
+        .pop();
+      const error = new Error(`${type}: ${String(parsed.message ?? parsed.Message ?? text)}`);
+      error.name = String(type);
+      throw error;
+    }
+    return parsed;
+  };
+}
+
+/** The LogsApi over HTTPS (see logsCaller). */
+export function httpLogsApi(config: AwsClientConfig, env: NodeJS.ProcessEnv = process.env): LogsApi {
+  const call = logsCaller(config, env);
   return {
-    async filterLogEvents(input) {
-      const body = JSON.stringify(input);
-      const request = await signer.sign({
-        method: "POST",
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port ? Number(url.port) : undefined,
-        path: url.pathname,
-        query: {},
-        headers: {
-          host: url.host,
-          "content-type": "application/x-amz-json-1.1",
-          "x-amz-target": "Logs_20140328.FilterLogEvents",
-        },
-        body,
-      });
-      const response = await fetch(new URL(url.pathname, url), {
-        method: "POST",
-        headers: request.headers as Record<string, string>,
-        body,
-      });
-      const text = await response.text();
-      const parsed = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-      if (!response.ok) {
-        const type = String(parsed.__type ?? response.status)
-          .split("#")
-          .pop();
-        const error = new Error(`${type}: ${String(parsed.message ?? parsed.Message ?? text)}`);
-        error.name = String(type);
-        throw error;
-      }
-      return parsed as { events?: LogEvent[]; nextToken?: string };
-    },
+    filterLogEvents: async (input) =>
+      (await call("FilterLogEvents", input)) as { events?: LogEvent[]; nextToken?: string },
   };
 }
