@@ -4,7 +4,7 @@ import {
   CloudwatchMetricAlarmConfig,
   CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { serviceAlarmName, workspaceAlarmName } from "../naming";
+import { serviceAlarmName, serviceName, workspaceAlarmName } from "../naming";
 
 /**
  * Metrics of an ECS service's alarms that are also its deployment alarms: a rollout that makes its target group
@@ -55,7 +55,7 @@ export interface WatchedService {
 }
 
 export interface WorkspaceAlarmsProps {
-  /** Prefix of the workspace-wide alarms' names. */
+  /** Prefix of the workspace-wide alarms' names and of the services' running-task alarms. */
   readonly namePrefix: string;
   /** Topic every alarm notifies, when it goes into ALARM and when it is OK again. */
   readonly topicArn: string;
@@ -227,7 +227,7 @@ export class WorkspaceAlarms extends Construct {
     }
     if (!props.containerInsights || svc.minTasks === 0) return;
     // The colours of a blue/green service take turns running the tasks: only their sum has a minimum.
-    const name = serviceAlarmName(svc.ecsServices[0].name.replace(/-(blue|green)$/, ""), "running-tasks");
+    const name = serviceAlarmName(serviceName(props.namePrefix, svc.name), "running-tasks");
     const running = (ecsName: string): CloudwatchMetricAlarmMetricQuery["metric"] => ({
       namespace: "ECS/ContainerInsights",
       metricName: "RunningTaskCount",
