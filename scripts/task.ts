@@ -1,5 +1,6 @@
 /**
  * npm run task -- <workspace> <service> <task> [--no-assume-role] [--timeout SECONDS]
+ * npm run task -- <workspace> maintenance [--as-operator]
  *
  * Runs a service's one-off task (its database migration) on ECS in the service's own subnets and security groups,
  * waits for it to stop and exits with its exit code. The logic is in lib/run-task.ts.
@@ -24,8 +25,11 @@ import {
   STARTED_BY,
   stopHint,
 } from "./lib/run-task";
+import { startMaintenanceTask } from "./lib/maintenance";
+import { operatorRoleName } from "../src/naming";
 
 const USAGE = `Usage: npm run task -- <workspace> <service> <task> [--no-assume-role] [--timeout SECONDS]
+       npm run task -- <workspace> maintenance [--as-operator] [--no-assume-role] [--timeout SECONDS]
 
 Runs a one-off task of a service on ECS and waits for it to stop. The task runs in the ECS service's own
 subnets and security groups (read from the running service), on the service's capacity provider strategy
@@ -39,6 +43,11 @@ It prints the task ARN and where its logs are, then polls until the task has sto
                                 service, the migration command)
 ${AWS_OPTIONS_USAGE}
   --timeout SECONDS  stop waiting after this long (default ${DEFAULT_TIMEOUT_SECONDS}); the task itself keeps running
+  --as-operator      assume the workspace's operator role rather than the deploy role
+
+maintenance: starts the maintenance task (cluster.maintenanceTask: a database client image) in its own security
+group with ECS Exec on, waits until it runs, and prints how to open a shell in it (npm run exec) and how to stop
+it. It stops itself after cluster.maintenanceTask.idleMinutes without an ECS Exec session.
 
 Exit codes:
   0        the task succeeded (its container exited with 0)
@@ -55,7 +64,12 @@ main(
   {
     usage: USAGE,
     positionals: ["workspace", "service", "task"],
-    options: { ...AWS_OPTIONS, timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) } },
+    required: 2,
+    options: {
+      ...AWS_OPTIONS,
+      timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
+      "as-operator": { type: "boolean", default: false },
+    },
   },
   async ({ positionals, values }) => {
     const [workspaceName, service, task] = positionals;
@@ -64,11 +78,25 @@ main(
     }
     const { project, workspaces } = loadProjectEnvironments();
     const workspace = findWorkspace({ project, workspaces }, workspaceName);
-    const oneOff = resolveOneOffTask(workspace, service, task);
     const config = workspaceClientConfig(workspace, {
       assumeRole: !values["no-assume-role"],
+      roleName: values["as-operator"] ? operatorRoleName(workspace.namePrefix) : undefined,
       sessionName: "npm-run-task",
     });
+    if (service === "maintenance" && task === undefined) {
+      return startMaintenanceTask({
+        ecs: new ECSClient(config),
+        ssm: new SSMClient(config),
+        project: project.project,
+        workspace,
+        timeoutSeconds: Number(values.timeout),
+        log: console.log,
+      });
+    }
+    if (task === undefined) {
+      throw new UsageError(`Give the task to run (one of ${ONE_OFF_TASKS.join(", ")}), or "maintenance" alone`);
+    }
+    const oneOff = resolveOneOffTask(workspace, service, task);
     let interrupted: (() => void) | undefined;
     try {
       return await runOneOffTask({

@@ -108,3 +108,45 @@ export function repositoryArn(region: string, accountId: string, repository: str
 export function repositoryName(project: string, workspace: string, service: string): string {
   return `${project}/${workspace}/${service}`;
 }
+
+/** SNS topic every alarm of a workspace notifies. */
+export function alarmTopicName(namePrefix: string): string {
+  return `${namePrefix}-alarms`;
+}
+
+/**
+ * CloudWatch alarm of one ECS service (or one colour of a blue/green service) on one metric, e.g.
+ * `acme-dev-api-5xx`. ECS deployment alarms are named by this function, so a service can name its alarms before
+ * they exist.
+ */
+export function serviceAlarmName(ecsServiceName: string, metric: string): string {
+  return `${ecsServiceName}-${metric}`;
+}
+
+/** CloudWatch alarm of a workspace-wide resource (load balancer, database, NAT gateway), e.g. `acme-dev-db-cpu`. */
+export function workspaceAlarmName(namePrefix: string, resource: string, metric: string): string {
+  return `${namePrefix}-${resource}-${metric}`;
+}
+
+/** CloudWatch dashboard of a workspace. */
+export function dashboardName(namePrefix: string): string {
+  return namePrefix;
+}
+
+/** The operator role of a workspace: ECS Exec, its logs, the maintenance task. */
+export function operatorRoleName(namePrefix: string): string {
+  return `${namePrefix}-operator`;
+}
+
+/** Log group of a service's containers. */
+export function serviceLogGroupName(namePrefix: string, service: string): string {
+  return `/ecs/${namePrefix}/${service}`;
+}
+
+/**
+ * SSM parameter holding where the maintenance task runs (`{"subnets": [...], "securityGroups": [...]}`), which
+ * `npm run task -- <workspace> maintenance` reads.
+ */
+export function maintenanceNetworkParameter(project: string, workspace: string): string {
+  return parameterPath(project, workspace, "maintenance", "NETWORK");
+}

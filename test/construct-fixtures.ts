@@ -138,6 +138,7 @@ export function containerServiceProps(overrides: Partial<ContainerServiceProps> 
     secrets: {},
     kmsKeyArn: KMS_KEY_ARN,
     execEnabled: false,
+    deploymentAlarms: false,
     ...overrides,
   };
 }
@@ -150,6 +151,7 @@ export function workloadService(overrides: Partial<WorkloadService> = {}): Workl
     secrets: {},
     parameters: {},
     initialImageTag: "latest",
+    deploymentAlarms: true,
     ...overrides,
   };
 }
@@ -233,6 +235,7 @@ export function workloadProps(scope: Construct, overrides: Partial<WorkloadSetti
       fargateSpotWeight: 0,
       execEnabled: true,
       maintenanceTaskImage: "public.ecr.aws/docker/library/postgres:16-alpine",
+      maintenanceIdleMinutes: 60,
     },
     dns: { zoneName: "test.acme.example.com", createZone: true },
     loadBalancer: {

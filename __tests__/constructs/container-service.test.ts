@@ -688,3 +688,45 @@ describe("ContainerService blue-green", () => {
     ).toThrow(/the blue-green strategy needs the load balancer and its test listener/);
   });
 });
+
+describe("ContainerService deployment alarms", () => {
+  test("a service behind the load balancer rolls back when its 5xx or unhealthy hosts alarm fires", () => {
+    const { parsed } = synthService({ ...fullProps(), deploymentAlarms: true });
+    expect(serviceOf(parsed).alarms).toEqual({
+      alarm_names: ["acme-test-api-5xx", "acme-test-api-unhealthy-hosts"],
+      enable: true,
+      rollback: true,
+    });
+  });
+
+  test("each colour of a blue/green service watches its own alarms", () => {
+    const { parsed } = synthService({
+      service: serviceSettings({
+        hosts: ["api.test.acme.example.com"],
+        deployment: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          rolloutTimeoutMinutes: 20,
+          strategy: "blue-green",
+        },
+      }),
+      loadBalancer: { listenerArn: LISTENER_ARN, arnSuffix: LB_ARN_SUFFIX },
+      testListenerArn: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/acme-test-alb/0123/8443",
+      deploymentAlarms: true,
+    });
+    const alarmsOf = (name: string) => configAt(parsed, addressWith(parsed, "aws_ecs_service", "name", name)).alarms;
+    expect(alarmsOf("acme-test-api-blue")).toMatchObject({
+      alarm_names: ["acme-test-api-blue-5xx", "acme-test-api-blue-unhealthy-hosts"],
+      rollback: true,
+    });
+    expect(alarmsOf("acme-test-api-green")).toMatchObject({
+      alarm_names: ["acme-test-api-green-5xx", "acme-test-api-green-unhealthy-hosts"],
+      rollback: true,
+    });
+  });
+
+  test("a worker has none (no target group to watch), and neither has a service told not to", () => {
+    expect(serviceOf(synthService({ deploymentAlarms: true }).parsed).alarms).toBeUndefined();
+    expect(serviceOf(synthService({ ...fullProps(), deploymentAlarms: false }).parsed).alarms).toBeUndefined();
+  });
+});

@@ -68,7 +68,21 @@ describe("DataKey", () => {
     });
   });
 
+  test("lets CloudWatch alarms encrypt messages to the alarm topic, and nothing more", () => {
+    expect(policy.find((s) => s.sid === "CloudWatchAlarmsToEncryptedTopic")).toEqual({
+      sid: "CloudWatchAlarmsToEncryptedTopic",
+      effect: "Allow",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      resources: ["*"],
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+    });
+  });
+
   test("grants no one else anything", () => {
-    expect(policy.map((s) => s.sid)).toEqual(["AccountIamDecides", "CloudWatchLogsOfThisAccount"]);
+    expect(policy.map((s) => s.sid)).toEqual([
+      "AccountIamDecides",
+      "CloudWatchLogsOfThisAccount",
+      "CloudWatchAlarmsToEncryptedTopic",
+    ]);
   });
 });

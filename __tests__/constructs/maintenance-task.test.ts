@@ -2,6 +2,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import {
   MAINTENANCE_CONTAINER,
   MAINTENANCE_LOG_RETENTION_DAYS,
+  idleStopScript,
   MaintenanceTask,
 } from "../../src/constructs/maintenance-task";
 import { execSessionStatements } from "../../src/constructs/task-iam";
@@ -29,6 +30,7 @@ describe("MaintenanceTask", () => {
         accountId: ACCOUNT_ID,
         vpcId: VPC_ID,
         image: IMAGE,
+        idleMinutes: 30,
         kmsKeyArn: KMS_KEY_ARN,
         execLogGroupArn: EXEC_LOG_GROUP_ARN,
       }),
@@ -54,8 +56,8 @@ describe("MaintenanceTask", () => {
     expect(container).toMatchObject({ name: MAINTENANCE_CONTAINER, image: IMAGE, essential: true });
   });
 
-  test("sleeps with an init process, waiting for operators to exec in", () => {
-    expect(container.command).toEqual(["sleep", "infinity"]);
+  test("waits with an init process for operators to exec in, and stops after its idle minutes", () => {
+    expect(container.command).toEqual(["sh", "-c", idleStopScript(30)]);
     expect(container.linuxParameters).toEqual({ initProcessEnabled: true });
   });
 

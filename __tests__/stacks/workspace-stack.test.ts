@@ -114,14 +114,95 @@ describe("WorkspaceStack network ACLs", () => {
   });
 });
 
+describe("WorkspaceStack alarms, dashboard and operators", () => {
+  const alarms = Object.fromEntries(
+    resourcesOf(parsed, "aws_cloudwatch_metric_alarm").map((a) => [String(a.alarm_name), a]),
+  );
+  const topic = onlyAddress(parsed, "aws_sns_topic");
+
+  test("every alarm notifies the workspace's encrypted topic", () => {
+    expect(configAt(parsed, topic)).toMatchObject({ name: "acme-stage-alarms", kms_master_key_id: dataKeyArn });
+    expect(Object.keys(alarms).length).toBeGreaterThan(10);
+    for (const alarm of Object.values(alarms)) expect(alarm.alarm_actions).toEqual([ref(topic, "arn")]);
+  });
+
+  test("watches the load balancer, each service, the database and the NAT gateway", () => {
+    expect(Object.keys(alarms)).toEqual(
+      expect.arrayContaining([
+        "acme-stage-alb-5xx",
+        "acme-stage-web-5xx",
+        "acme-stage-api-p99",
+        "acme-stage-worker-cpu",
+        "acme-stage-db-free-storage",
+        "acme-stage-nat-us-east-1a-port-allocation",
+      ]),
+    );
+    expect(alarms["acme-stage-worker-5xx"]).toBeUndefined();
+  });
+
+  test("a service's own thresholds override the workspace's", () => {
+    const { parsed: changed } = synthWorkspaceStack(
+      fixtureProject(),
+      fixtureWorkspace((ws) => {
+        ws.alarms = { services: { cpuPercent: 70 } };
+        ws.services![1].alarms = { cpuPercent: 95 };
+      }),
+    );
+    const threshold = (name: string) =>
+      configAt(changed, addressWith(changed, "aws_cloudwatch_metric_alarm", "alarm_name", name)).threshold;
+    expect(threshold("acme-stage-api-cpu")).toBe(95);
+    expect(threshold("acme-stage-web-cpu")).toBe(70);
+  });
+
+  test("a service rolls back on its deployment alarms, created before it", () => {
+    const api = configAt(parsed, addressWith(parsed, "aws_ecs_service", "name", "acme-stage-api"));
+    expect(api.alarms).toEqual({
+      alarm_names: ["acme-stage-api-5xx", "acme-stage-api-unhealthy-hosts"],
+      enable: true,
+      rollback: true,
+    });
+    for (const name of ["acme-stage-api-5xx", "acme-stage-api-unhealthy-hosts"]) {
+      expect(api.depends_on).toContain(addressWith(parsed, "aws_cloudwatch_metric_alarm", "alarm_name", name));
+    }
+  });
+
+  test("alarms turned off leave no alarms and no deployment alarms", () => {
+    const { parsed: off } = synthWorkspaceStack(
+      fixtureProject(),
+      fixtureWorkspace((ws) => (ws.alarms = { enabled: false })),
+    );
+    expect(resourcesOf(off, "aws_cloudwatch_metric_alarm")).toEqual([]);
+    for (const service of resourcesOf(off, "aws_ecs_service")) expect(service.alarms).toBeUndefined();
+  });
+
+  test("the dashboard graphs the real load balancer and database", () => {
+    const body = String(configAt(parsed, onlyAddress(parsed, "aws_cloudwatch_dashboard")).dashboard_body);
+    expect(body).toContain(ref(onlyAddress(parsed, "aws_lb"), "arn_suffix"));
+    expect(body).toContain(ref(onlyAddress(parsed, "aws_db_instance"), "identifier"));
+    expect(() => JSON.parse(body) as unknown).not.toThrow();
+  });
+
+  test("has an operator role only when the workspace names operators", () => {
+    expect(resourcesOf(parsed, "aws_iam_role").map((r) => r.name)).not.toContain("acme-stage-operator");
+    const { parsed: withOperators } = synthWorkspaceStack(
+      fixtureProject(),
+      fixtureWorkspace((ws) => (ws.operators = ["arn:aws:iam::555555555555:role/oncall"])),
+    );
+    expect(resourcesOf(withOperators, "aws_iam_role").map((r) => r.name)).toContain("acme-stage-operator");
+    expect(withOperators.output?.operator_role_arn).toBeDefined();
+  });
+});
+
 describe("WorkspaceStack outputs", () => {
   const outputs = parsed.output ?? {};
 
   test("outputs the network's ids and what operators and scripts look up", () => {
     expect(Object.keys(outputs).sort()).toEqual([
       "account_id",
+      "alarm_topic_arn",
       "app_subnet_ids",
       "cluster_name",
+      "dashboard_url",
       "database_endpoint",
       "database_master_secret_arn",
       "database_subnet_ids",
@@ -205,9 +286,11 @@ describe("workloadProps maps the configuration onto the workload field by field"
   test.each(workspace.services.map((s) => [s.name, s] as const))(
     "maps every setting of service %s to the workload field of the same name",
     (_name, svc) => {
-      const { migrationCommand, ...rest } = workloadService(svc);
+      const { migrationCommand, deploymentAlarms, ...rest } = workloadService(svc, true);
       expectSameNamedFields(rest, svc);
       expect(migrationCommand).toEqual(svc.migration?.command);
+      expect(deploymentAlarms).toBe(svc.alarms.enabled);
+      expect(workloadService(svc, false).deploymentAlarms).toBe(false);
     },
   );
 
@@ -231,13 +314,14 @@ describe("workloadProps maps the configuration onto the workload field by field"
   });
 
   test("maps the cluster, dns, load balancer and registry settings to the fields of the same name", () => {
-    const { maintenanceTaskImage, ec2, ...cluster } = props.cluster;
+    const { maintenanceTaskImage, maintenanceIdleMinutes, ec2, ...cluster } = props.cluster;
     expectSameNamedFields(cluster, workspace.cluster);
     expectSameNamedFields(props.dns!, workspace.dns!);
     expectSameNamedFields(props.loadBalancer, workspace.loadBalancer);
     expectSameNamedFields(props.registry, workspace.registry);
     expect(ec2).toBeUndefined();
     expect(maintenanceTaskImage).toBe(workspace.cluster.maintenanceTask!.image);
+    expect(maintenanceIdleMinutes).toBe(workspace.cluster.maintenanceTask!.idleMinutes);
   });
 
   test("gives no maintenance task image when the task is not enabled", () => {

@@ -291,6 +291,21 @@ export interface RolloutStatus {
   readonly failedTasks: number;
   /** ECS's own words, when it gave any. */
   readonly reason?: string;
+  /** The deployment alarms that failed the rollout, when ECS says alarms did. */
+  readonly trippedAlarms?: string[];
+}
+
+/**
+ * The alarms named in a deployment's rolloutStateReason ("ECS deployment detected triggered alarm(s): a, b."), or
+ * undefined when something else (the circuit breaker) ended the rollout.
+ */
+export function trippedAlarms(reason: string | undefined): string[] | undefined {
+  const match = /triggered alarm\(s\):\s*(.+?)\.?\s*$/.exec(reason ?? "");
+  if (!match) return undefined;
+  return match[1]
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
 }
 
 /**
@@ -308,10 +323,12 @@ export function rolloutStatus(service: Service, taskDefinition: string): Rollout
     failedTasks: ours?.failedTasks ?? 0,
   };
   const reason = ours?.rolloutStateReason;
+  const alarms = trippedAlarms(reason);
+  const byAlarms = alarms ? { trippedAlarms: alarms } : {};
   if (service.taskDefinition !== taskDefinition) {
-    return { state: "rolled-back", ...counts, reason: reason ?? latestEvent(service) };
+    return { state: "rolled-back", ...counts, reason: reason ?? latestEvent(service), ...byAlarms };
   }
-  if (ours?.rolloutState === "FAILED") return { state: "failed", ...counts, reason };
+  if (ours?.rolloutState === "FAILED") return { state: "failed", ...counts, reason, ...byAlarms };
   if (ours?.rolloutState === "COMPLETED" && deployments.length === 1) return { state: "completed", ...counts, reason };
   return { state: "in-progress", ...counts };
 }
@@ -628,7 +645,12 @@ export async function releaseImage(options: ReleaseOptions): Promise<ReleaseResu
 
   // Failed or rolled back: put back what the stack reads, so Terraform keeps describing what runs.
   const reason = watched.reasons.join("; ") || "no reason given";
-  log(`The rollout ${state === "rolled-back" ? "was rolled back" : "failed"}:`);
+  const alarms = watched.status.trippedAlarms;
+  log(
+    `The rollout ${state === "rolled-back" ? "was rolled back" : "failed"}` +
+      (alarms ? ` by its deployment alarms (${alarms.join(", ")}): the new version misbehaved under traffic` : "") +
+      ":",
+  );
   watched.reasons.forEach((r) => log(`  - ${r}`));
   await writeParameter(clients.ssm, target.imageParameter, previousImage);
   if (previousTag) await writeParameter(clients.ssm, target.imageTagParameter, previousTag);

@@ -434,6 +434,132 @@ const iamAction = hinted(
   'an IAM action "service:Action", e.g. "s3:GetObject" (wildcards only in the action part)',
 );
 
+// ---------------------------------------------------------------------------------------------------------------
+// Alarms, notifications and operators
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A threshold: a count, a percentage or a quantity, never negative. */
+const threshold = hinted(z.number().min(0), "a number of at least 0");
+const percent = hinted(z.number().min(0).max(100), "a percentage from 0 to 100");
+
+/** Thresholds of one service's alarms, workspace-wide; a service's own `alarms` overrides them field by field. */
+export const serviceAlarmThresholdsSchema = z.strictObject({
+  /** Average CPU of the service's tasks, percent, above which it alarms. @default 85 */
+  cpuPercent: percent.default(85),
+  /** Average memory of the service's tasks, percent, above which it alarms. @default 85 */
+  memoryPercent: percent.default(85),
+  /** 5xx responses from the service's targets per period above which it alarms (public services). @default 10 */
+  target5xxCount: threshold.default(10),
+  /** 95th percentile of the target response time, seconds, above which it alarms (public services). @default 1 */
+  responseTimeP95Seconds: threshold.default(1),
+  /** 99th percentile of the target response time, seconds, above which it alarms (public services). @default 3 */
+  responseTimeP99Seconds: threshold.default(3),
+  /** Unhealthy targets in the service's target group above which it alarms (public services). @default 0 */
+  unhealthyHosts: threshold.default(0),
+});
+
+/** A service's own alarm settings: any field left out takes the workspace's `alarms.services` value. */
+export const serviceAlarmsSchema = z.strictObject({
+  /** This service's alarms (and its deployment alarms); false leaves the service unwatched. @default true */
+  enabled: z.boolean().default(true),
+  /** Overrides of `alarms.services.cpuPercent` for this service. @default - the workspace's */
+  cpuPercent: percent.optional(),
+  /** Overrides of `alarms.services.memoryPercent` for this service. @default - the workspace's */
+  memoryPercent: percent.optional(),
+  /** Overrides of `alarms.services.target5xxCount` for this service. @default - the workspace's */
+  target5xxCount: threshold.optional(),
+  /** Overrides of `alarms.services.responseTimeP95Seconds` for this service. @default - the workspace's */
+  responseTimeP95Seconds: threshold.optional(),
+  /** Overrides of `alarms.services.responseTimeP99Seconds` for this service. @default - the workspace's */
+  responseTimeP99Seconds: threshold.optional(),
+  /** Overrides of `alarms.services.unhealthyHosts` for this service. @default - the workspace's */
+  unhealthyHosts: threshold.optional(),
+});
+
+export const alarmsSchema = z.strictObject({
+  /** CloudWatch alarms on the load balancer, services, database and NAT gateways. @default true */
+  enabled: z.boolean().default(true),
+  /** Seconds of one evaluation period (a multiple of 60). @default 60 */
+  periodSeconds: hinted(z.int().min(60).multipleOf(60), "a multiple of 60 seconds, e.g. 60 or 300").default(60),
+  /** Periods in a row a metric must breach before the alarm fires. @default 5 */
+  evaluationPeriods: z.int().min(1).max(1440).default(5),
+  /** Thresholds of every service's alarms (a service's `alarms` overrides them). */
+  services: serviceAlarmThresholdsSchema.prefault({}),
+  /** Thresholds of the load balancer's own alarms. */
+  loadBalancer: z
+    .strictObject({
+      /** 5xx responses the load balancer itself returned per period above which it alarms. @default 10 */
+      elb5xxCount: threshold.default(10),
+      /** Connections rejected for lack of capacity per period above which it alarms. @default 0 */
+      rejectedConnections: threshold.default(0),
+    })
+    .prefault({}),
+  /** Thresholds of the database's alarms. */
+  database: z
+    .strictObject({
+      /** Average CPU, percent, above which it alarms. @default 80 */
+      cpuPercent: percent.default(80),
+      /** Free storage, GiB, below which it alarms. @default 2 */
+      freeStorageGb: threshold.default(2),
+      /** Freeable memory, MiB, below which it alarms. @default 128 */
+      freeableMemoryMb: threshold.default(128),
+      /** Open connections above which it alarms. @default 80 */
+      connections: threshold.default(80),
+    })
+    .prefault({}),
+  /** Thresholds of each NAT gateway's alarm. */
+  natGateway: z
+    .strictObject({
+      /** Port allocation errors per period above which it alarms (any error means connections were dropped). @default 0 */
+      portAllocationErrors: threshold.default(0),
+    })
+    .prefault({}),
+});
+
+/** An e-mail address, as SNS accepts it. */
+const emailAddress = hinted(
+  z.string().check((ctx) => {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ctx.value)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not an e-mail address; expected e.g. "oncall@example.com"`,
+      });
+    }
+  }),
+  'an e-mail address, e.g. "oncall@example.com"',
+);
+
+/** An HTTPS URL: alarms carry resource names and must not travel in clear text. */
+const httpsEndpoint = hinted(
+  z.string().check((ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(ctx.value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== "https:" || !url.hostname) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: `${shown(ctx.value)} is not an HTTPS URL; expected e.g. "https://hooks.example.com/alarms" (plain http is refused: alarms name the workspace's resources)`,
+      });
+    }
+  }),
+  'an HTTPS URL, e.g. "https://hooks.example.com/alarms"',
+);
+
+export const notificationsSchema = z.strictObject({
+  /**
+   * E-mail addresses subscribed to the workspace's alarm topic. On AWS each recipient must confirm the subscription
+   * from the message SNS sends; until then nothing is delivered. @default []
+   */
+  emails: z.array(emailAddress).default([]),
+  /** HTTPS endpoints subscribed to the workspace's alarm topic (they must confirm the subscription). @default [] */
+  httpsEndpoints: z.array(httpsEndpoint).default([]),
+});
+
 export const serviceSchema = z.strictObject({
   /** Service name: part of every name the service gets (`<prefix>-<name>`). */
   name: label("service name", 16),
@@ -610,6 +736,11 @@ export const serviceSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * This service's alarms: thresholds overriding the workspace's `alarms.services`. Its load balancer alarms are
+   * also its deployment alarms: a release that trips them is rolled back by ECS.
+   */
+  alarms: serviceAlarmsSchema.prefault({}),
 });
 
 export const SECRET_ALPHABETS = ["alphanumeric", "hex", "base64url", "printable"] as const;
@@ -845,6 +976,8 @@ export const clusterSchema = z.strictObject({
       enabled: z.boolean().default(false),
       /** Image with the database client. @default "public.ecr.aws/docker/library/postgres:16-alpine" */
       image: z.string().default("public.ecr.aws/docker/library/postgres:16-alpine"),
+      /** Minutes after which a started maintenance task stops itself, so a forgotten shell costs little. @default 60 */
+      idleMinutes: z.int().min(1).max(1440).default(60),
     })
     .optional(),
 });
@@ -1015,6 +1148,15 @@ export const workspaceSchema = z.strictObject({
   ci: ciSchema.optional(),
   /** Security controls checked at synth on this workspace's stack: the findings accepted on purpose. */
   policy: policySchema.prefault({}),
+  /** CloudWatch alarms and their thresholds; each alarm notifies the workspace's alarm topic. */
+  alarms: alarmsSchema.prefault({}),
+  /** Who the alarm topic notifies (alarm and back-to-OK messages). */
+  notifications: notificationsSchema.prefault({}),
+  /**
+   * Principals (ARNs) trusted to assume the workspace's operator role: ECS Exec into the cluster's tasks, reading
+   * its logs, starting and stopping the maintenance task, nothing else. @default [] (no operator role)
+   */
+  operators: z.array(principalArn).default([]),
 });
 
 export type ProjectInput = z.input<typeof projectSchema>;
@@ -1029,3 +1171,6 @@ export type DatabaseSettings = z.output<typeof databaseSchema>;
 export type DnsSettings = z.output<typeof dnsSchema>;
 export type CiSettings = z.output<typeof ciSchema>;
 export type QuotaSettings = z.output<typeof quotasSchema>;
+export type AlarmSettings = z.output<typeof alarmsSchema>;
+export type ServiceAlarmThresholds = z.output<typeof serviceAlarmThresholdsSchema>;
+export type NotificationSettings = z.output<typeof notificationsSchema>;

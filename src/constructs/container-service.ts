@@ -16,6 +16,7 @@ import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ResolvedSecret } from "../lib/secret-references";
+import { deploymentAlarmNames } from "./alarms";
 import { allowHttpsOut } from "./security-group-link";
 import { ecsTasksTrustPolicy, execSessionStatements } from "./task-iam";
 import {
@@ -189,6 +190,12 @@ export interface ContainerServiceProps {
   readonly execEnabled: boolean;
   /** Log group ECS Exec sessions are written to (needed when execEnabled). */
   readonly execLogGroupArn?: string;
+  /**
+   * Give each ECS service behind the load balancer its deployment alarms (its target group's 5xx and unhealthy
+   * hosts alarms, named by {@link deploymentAlarmNames}): a rollout that trips one is rolled back by ECS. The alarms
+   * themselves are created by WorkspaceAlarms.
+   */
+  readonly deploymentAlarms: boolean;
 }
 
 /**
@@ -468,6 +475,10 @@ export class ContainerService extends Construct {
         : undefined,
       healthCheckGracePeriodSeconds: slot.targetGroup ? svc.healthCheck.gracePeriodSeconds : undefined,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms:
+        props.deploymentAlarms && slot.targetGroup
+          ? { alarmNames: deploymentAlarmNames(slot.name), enable: true, rollback: true }
+          : undefined,
       deploymentMinimumHealthyPercent: svc.deployment.minimumHealthyPercent,
       deploymentMaximumPercent: svc.deployment.maximumPercent,
       enableExecuteCommand: props.execEnabled,

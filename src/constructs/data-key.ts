@@ -25,7 +25,8 @@ export interface DataKeyProps {
 
 /**
  * A customer-managed KMS key with yearly rotation. The key policy delegates to IAM in its own account (so roles get
- * only what their IAM policies grant) and lets CloudWatch Logs encrypt this account's log groups.
+ * only what their IAM policies grant), lets CloudWatch Logs encrypt this account's log groups and lets CloudWatch
+ * alarms publish to the encrypted alarm topic.
  */
 export class DataKey extends Construct {
   public readonly key: KmsKey;
@@ -55,6 +56,15 @@ export class DataKey extends Construct {
               values: [`arn:aws:logs:${props.region}:${props.accountId}:log-group:*`],
             },
           ],
+        },
+        {
+          // Alarms publish to the workspace's encrypted alarm topic as CloudWatch, which needs a data key for each
+          // message; without this statement SNS drops every alarm notification.
+          sid: "CloudWatchAlarmsToEncryptedTopic",
+          effect: "Allow",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
         },
       ],
     });

@@ -23,36 +23,58 @@ export interface MaintenanceTaskProps {
   readonly vpcId: string;
   /** A database client image, e.g. postgres:16-alpine. */
   readonly image: string;
+  /** Minutes without an ECS Exec session after which the task stops itself. */
+  readonly idleMinutes: number;
   readonly kmsKeyArn: string;
   /** Log group ECS Exec sessions are written to. */
   readonly execLogGroupArn: string;
 }
 
 /**
- * A task operators `aws ecs execute-command` into to reach the database: a database client image that sleeps, no
- * inbound traffic at all, egress only to HTTPS (for the exec channel) and, through a SecurityGroupLink, the
- * database port. Its root filesystem is read-only: /tmp (the client's home, for its history) and the directories of
- * the ECS Exec agent are the only writable places. Run it on demand; it costs nothing while stopped.
+ * The maintenance container's command: wait, checking once a minute for an ECS Exec session (each runs an
+ * `ssm-session-worker` process in the container), and exit after `idleMinutes` minutes in a row without one, which
+ * stops the task. It reads /proc rather than calling ps, which database client images often lack; the bracket in the
+ * pattern keeps grep from finding its own command line.
+ */
+export function idleStopScript(idleMinutes: number): string {
+  return [
+    `limit=${idleMinutes}; idle=0`,
+    `echo "maintenance task up; it stops after $limit minutes without an ECS Exec session"`,
+    `while [ "$idle" -lt "$limit" ]; do sleep 60; if grep -qs 'ssm-session-worke[r]' /proc/[0-9]*/cmdline; then idle=0; else idle=$((idle + 1)); fi; done`,
+    `echo "no ECS Exec session for $limit minutes: stopping"`,
+  ].join("; ");
+}
+
+/**
+ * A task operators `aws ecs execute-command` into to reach the database: a database client image that waits (and
+ * stops itself after `idleMinutes` without a session), no inbound traffic at all, egress only to HTTPS (for the exec
+ * channel) and, through a SecurityGroupLink, the database port. Its root filesystem is read-only: /tmp (the client's
+ * home, for its history) and the directories of the ECS Exec agent are the only writable places. Run it on demand;
+ * it costs nothing while stopped.
  */
 export class MaintenanceTask extends Construct {
   public readonly taskDefinition: EcsTaskDefinition;
   public readonly securityGroup: SecurityGroup;
   public readonly taskRole: IamRole;
+  /** The role ECS starts the task with (pulls nothing private, writes its logs). */
+  public readonly executionRole: IamRole;
+  /** The task's log group. */
+  public readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: MaintenanceTaskProps) {
     super(scope, id);
     const name = maintenanceFamily(props.namePrefix);
-    const logGroup = new CloudwatchLogGroup(this, "Logs", {
+    const logGroup = (this.logGroup = new CloudwatchLogGroup(this, "Logs", {
       name: `/ecs/${props.namePrefix}/maintenance`,
       retentionInDays: MAINTENANCE_LOG_RETENTION_DAYS,
       kmsKeyId: props.kmsKeyArn,
-    });
+    }));
     const trust = ecsTasksTrustPolicy(this, "Trust", props.accountId);
-    const executionRole = new IamRole(this, "ExecutionRole", {
+    const executionRole = (this.executionRole = new IamRole(this, "ExecutionRole", {
       name: `${name}-execution`,
       description: "ECS writes the maintenance task's logs",
       assumeRolePolicy: trust,
-    });
+    }));
     const executionPolicy = new DataAwsIamPolicyDocument(this, "ExecutionPolicyDocument", {
       statement: [
         { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
@@ -96,7 +118,7 @@ export class MaintenanceTask extends Construct {
           name: MAINTENANCE_CONTAINER,
           image: props.image,
           essential: true,
-          command: ["sleep", "infinity"],
+          command: ["sh", "-c", idleStopScript(props.idleMinutes)],
           readonlyRootFilesystem: true,
           // psql and mysql keep their history and settings in $HOME.
           environment: [{ name: "HOME", value: "/tmp" }],

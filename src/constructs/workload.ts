@@ -1,7 +1,13 @@
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { referencesDatabase, resolveSecretReferences, SecretReference } from "../lib/secret-references";
-import { imageParameter, imageTagParameter, releasesTableName, repositoryName } from "../naming";
+import {
+  imageParameter,
+  imageTagParameter,
+  maintenanceNetworkParameter,
+  releasesTableName,
+  repositoryName,
+} from "../naming";
 import { AppParameters } from "./app-parameters";
 import { AppSecretDeclaration, AppSecrets } from "./app-secrets";
 import { ContainerCluster, Ec2CapacityProps } from "./container-cluster";
@@ -25,6 +31,8 @@ export interface WorkloadService extends ContainerServiceSettings {
   readonly parameters: Readonly<Record<string, string>>;
   /** Image tag the service starts with, before any release writes one. */
   readonly initialImageTag: string;
+  /** Roll a release back when it trips the service's deployment alarms (see ContainerService). */
+  readonly deploymentAlarms: boolean;
 }
 
 /** The database, as {@link Database} takes it, without what the workload supplies (names, network, key). */
@@ -60,6 +68,8 @@ export interface WorkloadProps {
     readonly ec2?: Omit<Ec2CapacityProps, "subnetIds" | "vpcId">;
     /** The maintenance (database client) task's image. @default - no maintenance task */
     readonly maintenanceTaskImage?: string;
+    /** Minutes without an ECS Exec session after which the maintenance task stops itself (with the image). */
+    readonly maintenanceIdleMinutes?: number;
   };
   /** DNS zone and certificate of the public services. @default - no load balancer */
   readonly dns?: { readonly zoneName: string; readonly createZone: boolean; readonly certificateArn?: string };
@@ -111,6 +121,8 @@ export class Workload extends Construct {
   public readonly releases: ReleaseLedger;
   /** The maintenance (database client) task, when configured. */
   public readonly maintenanceTask?: MaintenanceTask;
+  /** Where the maintenance task runs (subnets and security group, as JSON), for `npm run task`. */
+  public readonly maintenanceNetwork?: SsmParameter;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -258,6 +270,7 @@ export class Workload extends Construct {
         testListenerArn: lb?.testListener?.arn,
         execEnabled: props.cluster.execEnabled,
         execLogGroupArn: this.cluster.execLogGroup.arn,
+        deploymentAlarms: svc.deploymentAlarms,
       });
       this.services[svc.name] = service;
       if (lb) {
@@ -279,14 +292,24 @@ export class Workload extends Construct {
     }
 
     if (props.cluster.maintenanceTaskImage !== undefined) {
+      if (props.cluster.maintenanceIdleMinutes === undefined) {
+        throw new Error("Workload: cluster.maintenanceTaskImage needs cluster.maintenanceIdleMinutes");
+      }
       this.maintenanceTask = new MaintenanceTask(this, "Maintenance", {
         namePrefix: prefix,
         region: props.region,
         accountId: props.accountId,
         vpcId: network.vpc.id,
         image: props.cluster.maintenanceTaskImage,
+        idleMinutes: props.cluster.maintenanceIdleMinutes,
         kmsKeyArn,
         execLogGroupArn: this.cluster.execLogGroup.arn,
+      });
+      this.maintenanceNetwork = new SsmParameter(this, "MaintenanceNetwork", {
+        name: maintenanceNetworkParameter(props.project, props.workspace),
+        description: "Subnets and security group of the maintenance task; read by `npm run task`",
+        type: "String",
+        value: JSON.stringify({ subnets: appSubnetIds, securityGroups: [this.maintenanceTask.securityGroup.id] }),
       });
       if (this.database && props.database) {
         new SecurityGroupLink(this, "Maintenance-ToDatabase", {

@@ -1,8 +1,12 @@
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, dependable, TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { CiSettings, ProjectConfig, ServiceConfig, WorkspaceConfig } from "../config";
+import { AlarmTopic } from "../constructs/alarm-topic";
+import { deploymentAlarmNames, WatchedService, WorkspaceAlarms } from "../constructs/alarms";
 import { CiRoles } from "../constructs/ci-roles";
+import { Dashboard } from "../constructs/dashboard";
+import { OperatorRole } from "../constructs/operator-role";
 import { DataKey } from "../constructs/data-key";
 import { DEFAULT_DATABASE_PORT } from "../constructs/database-engines";
 import { Network } from "../constructs/network";
@@ -10,7 +14,13 @@ import { Workload, WorkloadDatabase, WorkloadProps, WorkloadService } from "../c
 import { SUBNET_TIERS } from "../lib/subnet-layout";
 import { SecurityControls } from "../policy/security-controls";
 import {
+  alarmTopicName,
+  blueGreenServiceName,
+  clusterName,
+  dashboardName,
+  maintenanceFamily,
   migrationFamily,
+  operatorRoleName,
   repositoryArn,
   repositoryName,
   roleArn,
@@ -41,6 +51,14 @@ export class WorkspaceStack extends TerraformStack {
   public readonly workload: Workload;
   /** GitHub Actions' plan and release roles, when the workspace has a `ci` section. */
   public readonly ci?: CiRoles;
+  /** The topic every alarm notifies. */
+  public readonly alarmTopic: AlarmTopic;
+  /** The workspace's alarms, unless turned off. */
+  public readonly alarms?: WorkspaceAlarms;
+  /** The workspace's CloudWatch dashboard. */
+  public readonly dashboard: Dashboard;
+  /** The operators' role, when the workspace names operators. */
+  public readonly operatorRole?: OperatorRole;
 
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
@@ -93,6 +111,31 @@ export class WorkspaceStack extends TerraformStack {
 
     this.workload = new Workload(this, "Workload", workloadProps(project, ws, this.network, this.dataKey));
     this.createWorkloadOutputs(ws);
+    this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
+      name: alarmTopicName(ws.namePrefix),
+      kmsKeyArn: this.dataKey.key.arn,
+      emails: ws.notifications.emails,
+      httpsEndpoints: ws.notifications.httpsEndpoints,
+    });
+    new TerraformOutput(this, "alarm_topic_arn", {
+      value: this.alarmTopic.topic.arn,
+      description: "SNS topic every alarm notifies (subscribe more endpoints here)",
+    });
+    const watched = watchedServices(ws, this.workload);
+    if (ws.alarms.enabled) this.alarms = this.createAlarms(ws, watched);
+    this.dashboard = new Dashboard(this, "Dashboard", {
+      name: dashboardName(ws.namePrefix),
+      region: ws.region,
+      clusterName: this.workload.cluster.cluster.name,
+      services: watched,
+      loadBalancerArnSuffix: this.workload.loadBalancer?.loadBalancer.arnSuffix,
+      databaseIdentifier: this.workload.database?.instance.identifier,
+    });
+    new TerraformOutput(this, "dashboard_url", {
+      value: `https://${ws.region}.console.aws.amazon.com/cloudwatch/home?region=${ws.region}#dashboards/dashboard/${dashboardName(ws.namePrefix)}`,
+      description: "The workspace's CloudWatch dashboard",
+    });
+    if (ws.operators.length > 0) this.operatorRole = this.createOperatorRole(ws);
     if (ws.ci) this.ci = this.createCiRoles(project, ws, ws.ci, props.workspaces ?? []);
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
@@ -110,6 +153,71 @@ export class WorkspaceStack extends TerraformStack {
       description: "Network ACL id per tier",
       value: Object.fromEntries(SUBNET_TIERS.map((t) => [t, this.network.networkAcls.acls[t].id])),
     });
+  }
+
+  private createAlarms(ws: WorkspaceConfig, watched: WatchedService[]): WorkspaceAlarms {
+    const workload = this.workload;
+    const thresholds = ws.alarms;
+    const alarms = new WorkspaceAlarms(this, "Alarms", {
+      namePrefix: ws.namePrefix,
+      topicArn: this.alarmTopic.topic.arn,
+      periodSeconds: thresholds.periodSeconds,
+      evaluationPeriods: thresholds.evaluationPeriods,
+      clusterName: workload.cluster.cluster.name,
+      containerInsights: ws.cluster.containerInsights,
+      services: watched.filter((svc) => ws.services.find((s) => s.name === svc.name)!.alarms.enabled),
+      loadBalancer: workload.loadBalancer && {
+        arnSuffix: workload.loadBalancer.loadBalancer.arnSuffix,
+        elb5xxCount: thresholds.loadBalancer.elb5xxCount,
+        rejectedConnections: thresholds.loadBalancer.rejectedConnections,
+      },
+      database: workload.database && {
+        identifier: workload.database.instance.identifier,
+        cpuPercent: thresholds.database.cpuPercent,
+        freeStorageGb: thresholds.database.freeStorageGb,
+        freeableMemoryMb: thresholds.database.freeableMemoryMb,
+        connections: thresholds.database.connections,
+      },
+      natGateways: this.network.natGateways.map((nat, i) => ({ zone: ws.network.availabilityZones[i], id: nat.id })),
+      natPortAllocationErrors: thresholds.natGateway.portAllocationErrors,
+    });
+    // A service is created after the alarms it rolls back on.
+    for (const svc of ws.services) {
+      if (!svc.alarms.enabled) continue;
+      for (const [slotName, slot] of Object.entries(workload.services[svc.name].slots)) {
+        if (!slot?.targetGroup) continue;
+        const names = deploymentAlarmNames(ecsServiceName(ws.namePrefix, svc.name, slotName));
+        slot.service.dependsOn = [...(slot.service.dependsOn ?? []), ...names.map((n) => dependable(alarms.alarms[n]))];
+      }
+    }
+    return alarms;
+  }
+
+  private createOperatorRole(ws: WorkspaceConfig): OperatorRole {
+    const workload = this.workload;
+    const maintenance = workload.maintenanceTask;
+    const role = new OperatorRole(this, "Operator", {
+      name: operatorRoleName(ws.namePrefix),
+      accountId: ws.accountId,
+      region: ws.region,
+      trustedPrincipals: ws.operators,
+      clusterName: clusterName(ws.namePrefix),
+      logGroupArns: [
+        ...ws.services.map((svc) => workload.services[svc.name].logGroup.arn),
+        ...(maintenance ? [maintenance.logGroup.arn] : []),
+      ],
+      execKmsKeyArn: this.dataKey.key.arn,
+      maintenance: maintenance && {
+        family: maintenanceFamily(ws.namePrefix),
+        roleArns: [maintenance.executionRole.arn, maintenance.taskRole.arn],
+        networkParameterArn: workload.maintenanceNetwork!.arn,
+      },
+    });
+    new TerraformOutput(this, "operator_role_arn", {
+      value: role.role.arn,
+      description: "Role operators assume for npm run exec, logs and task maintenance",
+    });
+    return role;
   }
 
   private createCiRoles(project: ProjectConfig, ws: WorkspaceConfig, ci: CiSettings, all: WorkspaceConfig[]): CiRoles {
@@ -212,6 +320,31 @@ export class WorkspaceStack extends TerraformStack {
   }
 }
 
+/** The ECS service of one slot of a service: the service itself, or one colour of a blue/green service. */
+function ecsServiceName(namePrefix: string, service: string, slot: string): string {
+  return slot === "blue" || slot === "green"
+    ? blueGreenServiceName(namePrefix, service, slot)
+    : serviceName(namePrefix, service);
+}
+
+/** Each service as the alarms and the dashboard watch it: its ECS services, target groups, minimum and thresholds. */
+export function watchedServices(ws: WorkspaceConfig, workload: Workload): WatchedService[] {
+  return ws.services.map((svc) => {
+    const service = workload.services[svc.name];
+    const { enabled: _enabled, ...overrides } = svc.alarms;
+    return {
+      name: svc.name,
+      // Names, not the services' name attributes: the services depend on their alarms, not the other way round.
+      ecsServices: Object.entries(service.slots).map(([slotName, slot]) => ({
+        name: ecsServiceName(ws.namePrefix, svc.name, slotName),
+        targetGroupArnSuffix: slot!.targetGroup?.arnSuffix,
+      })),
+      minTasks: svc.autoscaling.min,
+      thresholds: { ...ws.alarms.services, ...overrides },
+    };
+  });
+}
+
 /** The workload's settings from the workspace's configuration, field by field (a renamed field fails to compile). */
 export function workloadProps(
   project: ProjectConfig,
@@ -254,7 +387,7 @@ export function workloadProps(
       description: s.description,
       recoveryWindowDays: s.recoveryWindowDays,
     })),
-    services: ws.services.map(workloadService),
+    services: ws.services.map((svc) => workloadService(svc, ws.alarms.enabled)),
     database,
     cluster: {
       containerInsights: ws.cluster.containerInsights,
@@ -267,6 +400,7 @@ export function workloadProps(
         targetCapacityPercent: ws.cluster.ec2.targetCapacityPercent,
       },
       maintenanceTaskImage: ws.cluster.maintenanceTask?.enabled ? ws.cluster.maintenanceTask.image : undefined,
+      maintenanceIdleMinutes: ws.cluster.maintenanceTask?.enabled ? ws.cluster.maintenanceTask.idleMinutes : undefined,
     },
     dns: ws.dns && {
       zoneName: ws.dns.zoneName,
@@ -294,7 +428,7 @@ export function workloadProps(
 }
 
 /** One service's settings from its configuration, field by field. */
-export function workloadService(svc: ServiceConfig): WorkloadService {
+export function workloadService(svc: ServiceConfig, alarmsEnabled: boolean): WorkloadService {
   const hc = svc.containerHealthCheck;
   return {
     name: svc.name,
@@ -342,5 +476,6 @@ export function workloadService(svc: ServiceConfig): WorkloadService {
     secrets: svc.secrets,
     parameters: svc.parameters,
     initialImageTag: svc.initialImageTag,
+    deploymentAlarms: alarmsEnabled && svc.alarms.enabled,
   };
 }

@@ -25,6 +25,7 @@ import {
   repositoryOf,
   rollbackTarget,
   rolloutStatus,
+  trippedAlarms,
   withImage,
 } from "../../../scripts/lib/release";
 import { workspaceConfig, devInput, DEV_FILE } from "../../../test/fixtures";
@@ -98,6 +99,30 @@ describe("rolloutStatus", () => {
       ],
     });
     expect(rolloutStatus(rolledBack, NEW_TD)).toMatchObject({ state: "rolled-back", reason: "circuit breaker" });
+  });
+
+  test("rolled back by deployment alarms names the alarms", () => {
+    const reason = "ECS deployment detected triggered alarm(s): acme-dev-api-5xx, acme-dev-api-unhealthy-hosts.";
+    const rolledBack = service({
+      taskDefinition: OLD_TD,
+      deployments: [
+        { taskDefinition: OLD_TD, status: "PRIMARY", rolloutState: "IN_PROGRESS" },
+        { taskDefinition: NEW_TD, status: "ACTIVE", rolloutState: "FAILED", rolloutStateReason: reason },
+      ],
+    });
+    expect(rolloutStatus(rolledBack, NEW_TD)).toMatchObject({
+      state: "rolled-back",
+      reason,
+      trippedAlarms: ["acme-dev-api-5xx", "acme-dev-api-unhealthy-hosts"],
+    });
+  });
+
+  test("a circuit breaker rollback names no alarms", () => {
+    expect(trippedAlarms("ECS deployment circuit breaker: tasks failed to start.")).toBeUndefined();
+    expect(trippedAlarms(undefined)).toBeUndefined();
+    expect(trippedAlarms("ECS deployment detected triggered alarm(s): acme-dev-web-5xx.")).toEqual([
+      "acme-dev-web-5xx",
+    ]);
   });
 });
 
