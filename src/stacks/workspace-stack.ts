@@ -244,7 +244,12 @@ export class WorkspaceStack extends TerraformStack {
         const slots = Object.values(service.slots);
         return {
           name: svc.name,
-          serviceArns: slots.map((slot) => slot!.service.id),
+          // Built from names, not read from the services: known at plan time, so a change that updates a service
+          // (a new image in its parameter) never shows as a change of the release role's policy too.
+          serviceArns: Object.keys(service.slots).map(
+            (slot) =>
+              `arn:aws:ecs:${ws.region}:${ws.accountId}:service/${clusterName(ws.namePrefix)}/${ecsServiceName(ws.namePrefix, svc.name, slot)}`,
+          ),
           listenerRuleArns: service.testListenerRule
             ? [service.listenerRule!.arn, service.testListenerRule.arn]
             : undefined,
