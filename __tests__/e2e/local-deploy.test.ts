@@ -238,18 +238,23 @@ describe("local deploy of bootstrap and dev", () => {
     }
   });
 
-  test("a new image tag written by the deploy step changes the service's task definition and nothing else", async () => {
+  test("an image written to the IMAGE parameter outside a release is what the next plan deploys, to that service only", async () => {
+    // A release registers the task definition itself, so its plan is empty (the release e2e test shows it). Here the
+    // parameter alone changes, as if a release had been cut short: the next infrastructure change must deploy that
+    // image, never the older one in state, and touch nothing but that service.
     const env = emulatorEnv(server.endpoint, region);
-    await devSsm.send(
-      new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "v2-e2e", Type: "String", Overwrite: true }),
-    );
+    const name = "/acme/dev/api/IMAGE";
+    const before = (await devSsm.send(new GetParameterCommand({ Name: name }))).Parameter!.Value!;
+    const image = `${before.replace(/[:@].*$/, "")}@sha256:${"e2e0".repeat(16)}`;
+    await devSsm.send(new PutParameterCommand({ Name: name, Value: image, Type: "String", Overwrite: true }));
     try {
       const dir = result.workspace.directory;
       await terraform(dir, ["plan", "-input=false", "-no-color", "-out=image.tfplan"], { env });
       const shown = await terraform(dir, ["show", "-json", "image.tfplan"], { env });
-      const changes = (
-        JSON.parse(shown.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }
-      ).resource_changes
+      const plan = JSON.parse(shown.stdout) as {
+        resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[];
+      };
+      const changes = plan.resource_changes
         .filter((c) => !(c.change.actions.length === 1 && ["no-op", "read"].includes(c.change.actions[0])))
         .map((c) => c.address);
       expect(changes.sort()).toEqual([
@@ -257,15 +262,10 @@ describe("local deploy of bootstrap and dev", () => {
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_MigrationTaskDefinition_/),
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_TaskDefinition_/),
       ]);
-      const plan = JSON.parse(shown.stdout) as {
-        resource_changes: { address: string; change: { after: Record<string, unknown> } }[];
-      };
       const taskDef = plan.resource_changes.find((c) => /Service-api_TaskDefinition_/.test(c.address))!;
-      expect(String(taskDef.change.after.container_definitions)).toContain(":v2-e2e");
+      expect(String(taskDef.change.after.container_definitions)).toContain(image);
     } finally {
-      await devSsm.send(
-        new PutParameterCommand({ Name: "/acme/dev/api/IMAGE_TAG", Value: "latest", Type: "String", Overwrite: true }),
-      );
+      await devSsm.send(new PutParameterCommand({ Name: name, Value: before, Type: "String", Overwrite: true }));
     }
   });
 
