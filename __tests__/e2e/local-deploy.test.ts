@@ -262,6 +262,9 @@ describe("local deploy of bootstrap and dev", () => {
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_MigrationTaskDefinition_/),
         expect.stringMatching(/^aws_ecs_task_definition\.Workload_Service-api_TaskDefinition_/),
       ]);
+      // The service is updated in place: replacing it would stop every running task.
+      const service = plan.resource_changes.find((c) => /Service-api_Service_/.test(c.address))!;
+      expect(service.change.actions).toEqual(["update"]);
       const taskDef = plan.resource_changes.find((c) => /Service-api_TaskDefinition_/.test(c.address))!;
       expect(String(taskDef.change.after.container_definitions)).toContain(image);
     } finally {
