@@ -11,7 +11,7 @@ import {
   main,
   workspaceClientConfig,
 } from "./lib/cli";
-import { FOLLOW_INTERVAL_MS, httpLogsApi, logGroupOf, parseSince, readLogs } from "./lib/logs";
+import { FOLLOW_INTERVAL_MS, sdkLogsApi, logGroupOf, parseSince, readLogs } from "./lib/logs";
 import { operatorRoleName } from "../src/naming";
 
 const USAGE = `Usage: npm run logs -- <workspace> <service> [--since 1h] [--follow] [--filter TEXT] [--as-operator]
@@ -58,7 +58,7 @@ main(
     let interrupted = false;
     process.once("SIGINT", () => (interrupted = true));
     const printed = await readLogs({
-      api: httpLogsApi(config),
+      api: sdkLogsApi(config),
       logGroupName,
       startTime: Date.now() - sinceMs,
       filterPattern: values.filter,

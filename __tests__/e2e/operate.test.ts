@@ -30,7 +30,12 @@ import {
   serviceLogGroupName,
 } from "../../src/naming";
 import { deployBootstrapAndWorkspace } from "../../scripts/lib/local-deploy";
-import { logsCaller } from "../../scripts/lib/logs";
+import {
+  CloudWatchLogsClient,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { RunResult } from "../../scripts/lib/process";
@@ -71,9 +76,9 @@ function asOperator(script: string, args: string[]): Promise<RunResult> {
 }
 
 const operatorConfig = () => clientConfig(server.endpoint, region, operator);
-/** The Logs caller with fixed credentials. */
+/** A CloudWatch Logs client with fixed credentials. */
 const logsAs = (credentials: AwsCredentialIdentity) =>
-  logsCaller({ region, credentials: () => Promise.resolve(credentials) }, emulatorEnv(server.endpoint, region));
+  new CloudWatchLogsClient(clientConfig(server.endpoint, region, credentials));
 
 /** The name of the error a call fails with, or "ok". */
 async function outcome(call: Promise<unknown>): Promise<string> {
@@ -123,15 +128,19 @@ beforeAll(async () => {
   operator = await credentialsFor(server.endpoint, region, ops.accountId, operatorRoleName(ops.namePrefix));
   // An event in web's log group, as the awslogs driver would write it.
   const logs = logsAs(admin);
-  await logs("CreateLogStream", {
-    logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
-    logStreamName: "web/web/t1",
-  });
-  await logs("PutLogEvents", {
-    logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
-    logStreamName: "web/web/t1",
-    logEvents: [{ timestamp: Date.now(), message: "operate-e2e: request served" }],
-  });
+  await logs.send(
+    new CreateLogStreamCommand({
+      logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
+      logStreamName: "web/web/t1",
+    }),
+  );
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
+      logStreamName: "web/web/t1",
+      logEvents: [{ timestamp: Date.now(), message: "operate-e2e: request served" }],
+    }),
+  );
   await enforcement(true);
 });
 
@@ -202,14 +211,16 @@ describe("operating a workspace on the emulator", () => {
     const logs = logsAs(operator);
     expect(
       await outcome(
-        logs("PutLogEvents", {
-          logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
-          logStreamName: "web/web/t1",
-          logEvents: [{ timestamp: Date.now(), message: "forged" }],
-        }),
+        logs.send(
+          new PutLogEventsCommand({
+            logGroupName: serviceLogGroupName(ops.namePrefix, "web"),
+            logStreamName: "web/web/t1",
+            logEvents: [{ timestamp: Date.now(), message: "forged" }],
+          }),
+        ),
       ),
     ).toBe("AccessDeniedException");
-    expect(await outcome(logs("FilterLogEvents", { logGroupName: `/ecs/${ops.namePrefix}/exec` }))).toBe(
+    expect(await outcome(logs.send(new FilterLogEventsCommand({ logGroupName: `/ecs/${ops.namePrefix}/exec` })))).toBe(
       "AccessDeniedException",
     );
   });

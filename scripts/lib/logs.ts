@@ -1,7 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceConfig, WorkspaceConfig } from "../../src/config";
 import { maintenanceFamily, serviceLogGroupName } from "../../src/naming";
 import { AwsClientConfig, UsageError } from "./cli";
@@ -121,88 +118,13 @@ export async function readLogs(options: ReadLogsOptions): Promise<number> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// The CloudWatch Logs API over HTTPS
-// ---------------------------------------------------------------------------------------------------------------
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === "string"
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the signer takes. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret !== undefined ? createHmac("sha256", bytes(secret)) : createHash("sha256");
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-/**
- * One CloudWatch Logs action as a signed JSON request (the service's protocol: awsJson1.1, target
- * Logs_20140328.<Action>). The endpoint honours AWS_ENDPOINT_URL_CLOUDWATCH_LOGS and AWS_ENDPOINT_URL as the SDK
- * clients do; credentials come from the workspace's role or the SDK's default chain. (The project has no
- * CloudWatch Logs SDK client; this is the one place that speaks the protocol.)
- */
-export function logsCaller(
-  config: AwsClientConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): (action: string, input: object) => Promise<Record<string, unknown>> {
-  const endpoint =
-    env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? env.AWS_ENDPOINT_URL ?? `https://logs.${config.region}.amazonaws.com`;
-  const url = new URL(endpoint);
-  const credentials: AwsCredentialIdentityProvider =
-    config.credentials ?? new STSClient({ region: config.region }).config.credentials;
-  const signer = new SignatureV4({ service: "logs", region: config.region, credentials, sha256: Sha256 });
-  return async (action, input) => {
-    const body = JSON.stringify(input);
-    const request = await signer.sign({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: {},
-      headers: {
-        host: url.host,
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": `Logs_20140328.${action}`,
-      },
-      body,
-    });
-    const response = await fetch(new URL(url.pathname, url), {
-      method: "POST",
-      headers: request.headers as Record<string, string>,
-      body,
-    });
-    const text = await response.text();
-    const parsed = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    if (!response.ok) {
-      const type = String(parsed.__type ?? response.status)
-        .split("#")
-        .pop();
-      const error = new Error(`${type}: ${String(parsed.message ?? parsed.Message ?? text)}`);
-      error.name = String(type);
-      throw error;
-    }
-    return parsed;
-  };
-}
-
-/** The LogsApi over HTTPS (see logsCaller). */
-export function httpLogsApi(config: AwsClientConfig, env: NodeJS.ProcessEnv = process.env): LogsApi {
-  const call = logsCaller(config, env);
+/** The LogsApi of a CloudWatch Logs client (the SDK honours AWS_ENDPOINT_URL and its per-service variants). */
+export function sdkLogsApi(config: AwsClientConfig): LogsApi {
+  const client = new CloudWatchLogsClient(config);
   return {
-    filterLogEvents: async (input) =>
-      (await call("FilterLogEvents", input)) as { events?: LogEvent[]; nextToken?: string },
+    filterLogEvents: async (input) => {
+      const { events, nextToken } = await client.send(new FilterLogEventsCommand(input));
+      return { events, nextToken };
+    },
   };
 }
