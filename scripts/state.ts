@@ -27,6 +27,8 @@ import {
   UsageError,
 } from "./lib/cli";
 import { summarizePlan, summaryLine } from "./lib/plan-summary";
+import { migrateBootstrapState } from "./lib/bootstrap-migration";
+import { PROJECT_ROOT } from "./lib/paths";
 import { planWorkspace } from "./lib/stack-plan";
 import { readStateHeader, restoreTarget, StateVersion, stateDigest, versionsTable } from "./lib/state-versions";
 import { requireTerraform } from "./lib/terraform";
@@ -36,6 +38,7 @@ const EXIT_LOCKED = 4;
 const EXIT_NOT_CONFIRMED = 5;
 
 const USAGE = `Usage: npm run state -- versions|restore <workspace> [--version ID] [--yes] [--no-assume-role]
+       npm run state -- migrate-bootstrap
 
 The workspace's Terraform state lives in the versioned state bucket of the master account; every apply
 writes a new version of it.
@@ -46,12 +49,16 @@ writes a new version of it.
   restore <workspace>    copies one version over the current one (a new version: nothing is lost), updates
                          the digest the backend checks in the lock table, then runs terraform plan and
                          reports what the restored state would change. Refused while the state is locked.
+  migrate-bootstrap      after backend: "s3" is set in environments/bootstrap.ts: synthesizes into
+                         cdktf.out, moves the first, local bootstrap state (terraform.bootstrap.tfstate)
+                         into the bucket (init -migrate-state where the first apply ran, else state push)
+                         and plans. Keep the local file until the plan is empty, then delete it.
   --version ID           the version to restore (default: the newest readable version before the current)
   --yes                  do not ask for confirmation (needed when not run from a terminal)
 ${AWS_OPTIONS_USAGE}
                      (here: the workspace's state role in the master account)
 
-Exit codes: 0 done (after restore: the plan is empty); 3 restored, but the plan wants changes (review them,
+Exit codes: 0 done (after restore or migrate-bootstrap: the plan is empty); 3 done, but the plan wants changes (review them,
 then apply or restore another version); 4 the state is locked (an apply is running, or a stale lock:
 see "When things go wrong" in the README); 5 not confirmed; 1 AWS or terraform failed; 2 usage error.`;
 
@@ -67,13 +74,25 @@ main(
   {
     usage: USAGE,
     positionals: ["action", "workspace"],
+    required: 1,
     options: { ...AWS_OPTIONS, version: { type: "string" }, yes: { type: "boolean" } },
   },
   async ({ positionals, values }) => {
     const [action, name] = positionals;
-    if (action !== "versions" && action !== "restore") {
-      throw new UsageError(`Unknown action "${action}"; expected versions or restore`);
+    if (action === "migrate-bootstrap") {
+      if (name !== undefined) throw new UsageError("migrate-bootstrap takes no workspace");
+      await requireTerraform();
+      const result = await migrateBootstrapState(PROJECT_ROOT, (line) => console.error(line));
+      const how = { "migrate-state": "migrated", push: "pushed", "already-there": "already in the bucket" }[result.how];
+      console.log(
+        `Bootstrap state ${how}; the plan ${result.planEmpty ? "is empty: delete terraform.bootstrap.tfstate" : "WANTS CHANGES: review it before deleting terraform.bootstrap.tfstate"}.`,
+      );
+      return result.planEmpty ? 0 : EXIT_PLAN_CHANGES;
     }
+    if (action !== "versions" && action !== "restore") {
+      throw new UsageError(`Unknown action "${action}"; expected versions, restore or migrate-bootstrap`);
+    }
+    if (name === undefined) throw new UsageError("Missing argument(s): <workspace>");
     if (action === "versions" && values.version) throw new UsageError("--version is for restore");
     const environments = loadProjectEnvironments();
     const { project } = environments;
