@@ -33,6 +33,7 @@ export async function planWorkspace(
 ): Promise<StackPlan> {
   const outdir = path.join(LOCAL_DIR, options.purpose, workspace.name, "cdktf.out");
   fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
   options.log("==> synth");
   await synthesizeInto(outdir);
   const dir = path.join(outdir, "stacks", workspace.name);
