@@ -2,8 +2,8 @@
  * The procedures of the README's "When things go wrong", run against the emulator as an operator would run them:
  * the first `npx cdktf deploy` in a fresh copy of the project, an interrupted deploy re-applied to convergence,
  * the drift report with and without rules added by hand, a stale lock after a killed apply cleared with
- * force-unlock, a damaged state restored from the bucket's versions, and the bootstrap state moved into its bucket
- * from the same checkout.
+ * force-unlock, a damaged state restored from the bucket's versions, a rotation of the database secret restarting
+ * the services that read it, and the bootstrap state moved into its bucket from the same checkout.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -21,9 +21,12 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { roleArn } from "../../src/naming";
 import { loadEnvironments } from "../../src/config";
 import { deployStack, DeployOptions } from "../../scripts/lib/local-deploy";
-import { emulatorEnv, MotoServer, startMoto } from "../../scripts/lib/moto";
+import { emulatorEnv, motoPython, MotoServer, startMoto } from "../../scripts/lib/moto";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { run, RunResult } from "../../scripts/lib/process";
 import { LOCK_FILE } from "../../scripts/lib/provider-lock";
@@ -49,6 +52,8 @@ let masterS3: S3Client;
 let masterDynamo: DynamoDBClient;
 let devEc2: EC2Client;
 let devSsm: SSMClient;
+let devEcs: ECSClient;
+let devSecrets: SecretsManagerClient;
 
 /** Copies the project's own files (not node_modules, build output, local state or scratch space). */
 function copyProject(to: string): void {
@@ -123,6 +128,8 @@ beforeAll(async () => {
   masterDynamo = new DynamoDBClient(clientConfig(server.endpoint, region, master));
   devEc2 = new EC2Client(clientConfig(server.endpoint, region, devCreds));
   devSsm = new SSMClient(clientConfig(server.endpoint, region, devCreds));
+  devEcs = new ECSClient(clientConfig(server.endpoint, region, devCreds));
+  devSecrets = new SecretsManagerClient(clientConfig(server.endpoint, region, devCreds));
   devDir = path.join(checkout, "cdktf.out", "stacks", "dev");
 });
 
@@ -303,6 +310,53 @@ describe("recovery procedures on the emulator", () => {
       okCodes: [0, 2],
     });
     expect(plan.code).toBe(0);
+  });
+
+  test("a rotation of the database secret restarts the services that read it, and only those", async () => {
+    const secretArn = (
+      await terraform(devDir, ["output", "-raw", "database_master_secret_arn"], { env })
+    ).stdout.trim();
+    const deployments = async (service: string) =>
+      (
+        await devEcs.send(new DescribeServicesCommand({ cluster: "acme-dev-cluster", services: [service] }))
+      ).services![0].deployments!.map((d) => d.id!);
+    const apiBefore = await deployments("acme-dev-api");
+    const webBefore = await deployments("acme-dev-web");
+    // The last step of a rotation: the new password becomes the current version of RDS's secret.
+    await devSecrets.send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        SecretString: JSON.stringify({ username: "postgres", password: "rotated-e2e" }),
+      }),
+    );
+    // The emulator emits no rotation event: send the one Secrets Manager records through CloudTrail, then wait for
+    // the state machine the rule starts (EventBridge and Step Functions through Python's SDK, which has them).
+    const script = [
+      "import boto3, json, os, sys, time",
+      "kw = dict(endpoint_url=os.environ['AWS_ENDPOINT_URL'], region_name=os.environ['AWS_REGION'])",
+      "c = boto3.client('sts', **kw).assume_role(RoleArn=sys.argv[1], RoleSessionName='e2e-rotation')['Credentials']",
+      "kw.update(aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])",
+      "detail = {'eventSource': 'secretsmanager.amazonaws.com', 'eventName': 'RotationSucceeded', 'additionalEventData': {'SecretId': sys.argv[2]}}",
+      "boto3.client('events', **kw).put_events(Entries=[{'Source': 'aws.secretsmanager', 'DetailType': 'AWS Service Event via CloudTrail', 'Detail': json.dumps(detail)}])",
+      "sfn = boto3.client('stepfunctions', **kw)",
+      "machine = [m for m in sfn.list_state_machines()['stateMachines'] if m['name'] == sys.argv[3]][0]['stateMachineArn']",
+      "for _ in range(120):",
+      "    runs = sfn.list_executions(stateMachineArn=machine)['executions']",
+      "    if runs and all(r['status'] != 'RUNNING' for r in runs): break",
+      "    time.sleep(0.5)",
+      "print(json.dumps([r['status'] for r in runs]))",
+    ].join("\n");
+    const python = motoPython(env)!;
+    const sent = await run(
+      python,
+      ["-c", script, roleArn(dev.accountId, dev.deployRoleName), secretArn, "acme-dev-restart-on-rotation"],
+      { env, okCodes: ANY_EXIT_CODE },
+    );
+    expect({ code: sent.code, err: sent.code === 0 ? "" : sent.stderr.slice(-2000) }).toEqual({ code: 0, err: "" });
+    expect(JSON.parse(sent.stdout)).toEqual(["SUCCEEDED"]);
+    const apiAfter = await deployments("acme-dev-api");
+    expect(apiAfter.filter((id) => !apiBefore.includes(id))).toHaveLength(1);
+    expect(await deployments("acme-dev-web")).toEqual(webBefore);
   });
 
   test("the bootstrap state moves into its bucket from the checkout where the first apply ran", async () => {
