@@ -181,14 +181,15 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    and the answer carries no SubjectFromWebIdentityToken, Audience or Provider. Session policies are not applied.
 18. Step Functions that run, started by EventBridge. moto 5.2 answers HTTP 500 to ValidateStateMachineDefinition,
    which the AWS provider calls when it plans an `aws_sfn_state_machine`, so the plan failed ("Plugin did not
-   respond"). Its state machines do not run unless its ASL interpreter is switched on; that interpreter sends the
+   respond"), and to ListStateMachineVersions, which it calls after every create and read (it retried for
+   minutes). Its state machines do not run unless its ASL interpreter is switched on; that interpreter sends the
    aws-sdk service integrations (`arn:aws:states:::aws-sdk:ecs:updateService`, ...) to port 5000 with credentials
    of the default account, not to this server in the state machine's own account; and EventBridge rules deliver
    only to logs, SQS and event buses, never to a state machine target. AWS validates the definition, runs the
    execution, makes each service call as the state machine's role in its account, and starts an execution with the
    event as its input when a rule with a state machine target matches. The fix answers
    ValidateStateMachineDefinition (OK for a JSON object with StartAt and States, FAIL with a diagnostic otherwise),
-   switches the interpreter on, sends its aws-sdk calls to this server (MOTO_PORT, set from -p) with credentials
+   lists a state machine's published versions (none unless published), switches the interpreter on, sends its aws-sdk calls to this server (MOTO_PORT, set from -p) with credentials
    of the execution's role (sts:AssumeRole of the role the execution runs as), and makes PutEvents start an
    execution of every state machine target of a matching rule, with the event (as EventBridge formats it) as the
    input. Not emulated: input transformers, dead-letter queues and retries of the delivery, and the target's
@@ -946,6 +947,14 @@ def _fix_stepfunctions_execution():
         return json.dumps({"result": result, "diagnostics": diagnostics, "truncated": False})
 
     sfn_responses.StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
+
+    def list_state_machine_versions(self):
+        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+        versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.creation_date, reverse=True)
+        listed = [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]
+        return json.dumps({"stateMachineVersions": listed}, default=str)
+
+    sfn_responses.StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
 
     current = threading.local()
     original_client_for = aws_sdk.boto_client_for

@@ -1408,3 +1408,15 @@ class StepFunctionsStartedByEventBridge(unittest.TestCase):
         self.assertEqual(started["detail"]["additionalEventData"]["SecretId"], "arn:secret")
         after = ecs.describe_services(cluster="c", services=["s"])["services"][0]["deployments"]
         self.assertEqual(len({d["id"] for d in after} - before), 1)
+
+    def test_lists_the_versions_of_a_state_machine(self):
+        iam, sfn = self.client("iam"), self.client("stepfunctions")
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        role = iam.create_role(RoleName="versions", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        definition = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}})
+        plain = sfn.create_state_machine(name="plain", definition=definition, roleArn=role)["stateMachineArn"]
+        self.assertEqual(sfn.list_state_machine_versions(stateMachineArn=plain)["stateMachineVersions"], [])
+        published = sfn.create_state_machine(name="published", definition=definition, roleArn=role, publish=True)
+        versions = sfn.list_state_machine_versions(stateMachineArn=published["stateMachineArn"])["stateMachineVersions"]
+        self.assertEqual([v["stateMachineVersionArn"] for v in versions], [f"{published['stateMachineArn']}:1"])
