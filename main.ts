@@ -1,5 +1,6 @@
 import * as path from "path";
 import { App } from "cdktf";
+import { prepareStacksForMirror } from "./scripts/lib/provider-lock";
 import { ConfigError, defaultEnvironmentsDir, Environments, loadEnvironments } from "./src/config";
 import { refuseSynth } from "./src/config/synth-refusal";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
@@ -36,4 +37,6 @@ if (environments) {
     new WorkspaceStack(app, workspace.name, { project, workspace, workspaces });
   }
   app.synth();
+  // On a machine that installs providers from a local mirror, `npx cdktf deploy` works on its first run too.
+  prepareStacksForMirror(app.outdir);
 }

@@ -38,6 +38,16 @@ describe("StateAccessRole", () => {
     expect(deletes).toEqual(["arn:aws:s3:::acme-tfstate-1/workspaces/dev/terraform.tfstate.tflock"]);
   });
 
+  test("may list and read the earlier versions of its own state object only (what a restore copies back)", () => {
+    const list = access.find((s) => s.actions.includes("s3:ListBucketVersions"))!;
+    expect(list.resources).toEqual([PROPS.bucketArn]);
+    expect(list.condition).toEqual([
+      { test: "StringLike", variable: "s3:prefix", values: [PROPS.stateKey, `${PROPS.stateKey}*`] },
+    ]);
+    const versions = access.filter((s) => s.actions.includes("s3:GetObjectVersion")).flatMap((s) => s.resources);
+    expect(versions).toEqual(["arn:aws:s3:::acme-tfstate-1/workspaces/dev/terraform.tfstate"]);
+  });
+
   test("may lock only its own state in the table", () => {
     const lock = access.find((s) => s.actions.includes("dynamodb:PutItem"))!;
     expect(lock.resources).toEqual([PROPS.lockTableArn]);

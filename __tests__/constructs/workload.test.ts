@@ -516,3 +516,40 @@ describe("Workload props", () => {
     ).toThrow(/ContainerService worker: capacity "ec2" needs ec2CapacityProviderName/);
   });
 });
+
+describe("Workload database secret rotation", () => {
+  const restartPolicy = (s: Synthesized) => {
+    const docs = s.data!.aws_iam_policy_document as Record<string, { statement: PolicyStatement[] }>;
+    return Object.entries(docs).find(([id]) => id.includes("DatabaseRotationRestart_RestartPolicy"))![1].statement;
+  };
+  const serviceArn = (s: Synthesized, name: string) => ref(addressWith(s, "aws_ecs_service", "name", name), "id");
+
+  test("restarts the services that read the database secret (api), not those reading its endpoint (worker)", () => {
+    const rule = configAt(parsed, onlyAddress(parsed, "aws_cloudwatch_event_rule"));
+    expect(JSON.parse(String(rule.event_pattern)).detail.additionalEventData).toEqual({ SecretId: [masterSecretArn] });
+    expect(restartPolicy(parsed)[0].resources).toEqual([serviceArn(parsed, "acme-test-api")]);
+  });
+
+  test("restarts both colours of a blue/green service that reads it", () => {
+    const { parsed: bg } = synthWorkload((props) => ({
+      loadBalancer: { ...props.loadBalancer!, testListener: { port: 8443, allowedCidrs: ["10.0.0.0/8"] } },
+      services: props.services.map((s) =>
+        s.name === "api" ? { ...s, deployment: { ...s.deployment, strategy: "blue-green" as const } } : s,
+      ),
+    }));
+    expect(restartPolicy(bg)[0].resources).toEqual([
+      serviceArn(bg, "acme-test-api-blue"),
+      serviceArn(bg, "acme-test-api-green"),
+    ]);
+  });
+
+  test("has nothing to restart when no service reads the database secret", () => {
+    const { parsed: none } = synthWorkload((props) => ({
+      services: props.services.map((s) =>
+        s.name === "api" ? { ...s, secrets: { LOG_LEVEL: { parameter: "LOG_LEVEL" } } } : s,
+      ),
+    }));
+    expect(none.resource.aws_sfn_state_machine).toBeUndefined();
+    expect(none.resource.aws_cloudwatch_event_rule).toBeUndefined();
+  });
+});

@@ -29,7 +29,7 @@ const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
  * npm scripts the workflows call that are not in package.json yet: their commands are being written alongside the
  * workflows. Remove a name once package.json has it; a script in neither place fails the test below.
  */
-const SCRIPTS_BEING_BUILT = ["plan", "release", "promote", "rollback", "image", "drift"];
+const SCRIPTS_BEING_BUILT = ["plan", "release", "promote", "rollback", "image"];
 
 /** The inputs of the reusable release workflow, as the README documents them for application repositories. */
 const RELEASE_INPUTS: Record<string, { required?: boolean; default?: string }> = {

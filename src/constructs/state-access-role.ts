@@ -71,7 +71,8 @@ export class StateAccessRole extends Construct {
     const listOwnPrefix = {
       sid: "ListOwnStatePrefix",
       effect: "Allow",
-      actions: ["s3:ListBucket"],
+      // ListBucketVersions: `npm run state -- versions` lists the history of the workspace's own key.
+      actions: ["s3:ListBucket", "s3:ListBucketVersions"],
       resources: [props.bucketArn],
       condition: [{ test: "StringLike", variable: "s3:prefix", values: [props.stateKey, `${props.stateKey}*`] }],
     };
@@ -94,6 +95,13 @@ export class StateAccessRole extends Construct {
             effect: "Allow",
             actions: ["s3:GetObject", "s3:PutObject"],
             resources: [stateObject, `${stateObject}.tflock`],
+          },
+          {
+            // Reading an earlier version of the state: what `npm run state -- restore` copies back.
+            sid: "ReadOwnStateVersions",
+            effect: "Allow",
+            actions: ["s3:GetObjectVersion"],
+            resources: [stateObject],
           },
           {
             sid: "ReleaseOwnLockfile",

@@ -1,6 +1,11 @@
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { referencesDatabase, resolveSecretReferences, SecretReference } from "../lib/secret-references";
+import {
+  readsDatabaseSecret,
+  referencesDatabase,
+  resolveSecretReferences,
+  SecretReference,
+} from "../lib/secret-references";
 import {
   imageParameter,
   imageTagParameter,
@@ -19,6 +24,7 @@ import { LoadBalancer } from "./load-balancer";
 import { MaintenanceTask } from "./maintenance-task";
 import { Network } from "./network";
 import { ReleaseLedger } from "./release-ledger";
+import { RotationRestart } from "./rotation-restart";
 import { SecurityGroupLink } from "./security-group-link";
 
 /** One service of the workload: what runs, and how it is reached and configured. */
@@ -119,6 +125,8 @@ export class Workload extends Construct {
   public readonly imageParameters: Record<string, SsmParameter> = {};
   /** Every release and rollback of the services. */
   public readonly releases: ReleaseLedger;
+  /** Restarts the services that read the database secret when RDS rotates it (when any service reads it). */
+  public readonly rotationRestart?: RotationRestart;
   /** The maintenance (database client) task, when configured. */
   public readonly maintenanceTask?: MaintenanceTask;
   /** Where the maintenance task runs (subnets and security group, as JSON), for `npm run task`. */
@@ -231,6 +239,8 @@ export class Workload extends Construct {
       parameters: Object.fromEntries(Object.entries(parameters).map(([key, p]) => [key, p.arn])),
       databaseSecretArn: this.database?.masterUserSecretArn,
     };
+    /** ECS services whose tasks read the database secret at start, by label ("api", "web-blue"), to their ARN. */
+    const databaseReaders: Record<string, string> = {};
     for (const svc of props.services) {
       const repository = new ContainerRepository(this, `Repository-${svc.name}`, {
         repositoryName: repositoryName(props.project, props.workspace, svc.name),
@@ -281,6 +291,11 @@ export class Workload extends Construct {
           description: `load balancer to ${svc.name}`,
         });
       }
+      if (this.database && readsDatabaseSecret(svc.secrets)) {
+        for (const [slot, running] of Object.entries(service.slots)) {
+          if (running) databaseReaders[slot === "live" ? svc.name : `${svc.name}-${slot}`] = running.service.id;
+        }
+      }
       if (this.database && props.database && referencesDatabase(svc.secrets)) {
         new SecurityGroupLink(this, `${svc.name}-ToDatabase`, {
           fromSecurityGroupId: service.securityGroup.id,
@@ -289,6 +304,17 @@ export class Workload extends Construct {
           description: `${svc.name} to the database`,
         });
       }
+    }
+
+    if (this.database && Object.keys(databaseReaders).length > 0) {
+      // RDS rotates the master secret (every seven days by default); tasks hold the value they started with.
+      this.rotationRestart = new RotationRestart(this, "DatabaseRotationRestart", {
+        namePrefix: prefix,
+        accountId: props.accountId,
+        secretArn: this.database.masterUserSecretArn,
+        clusterArn: this.cluster.cluster.arn,
+        services: databaseReaders,
+      });
     }
 
     if (props.cluster.maintenanceTaskImage !== undefined) {

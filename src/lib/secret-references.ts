@@ -69,3 +69,8 @@ export function referencesDatabase(references: Readonly<Record<string, SecretRef
     (ref) => "databaseSecret" in ref || ("parameter" in ref && ref.parameter.startsWith("database/")),
   );
 }
+
+/** True when references read the database's credentials (RDS's master secret), which rotation replaces. */
+export function readsDatabaseSecret(references: Readonly<Record<string, SecretReference>>): boolean {
+  return Object.values(references).some((ref) => "databaseSecret" in ref);
+}

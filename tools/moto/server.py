@@ -179,6 +179,21 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    reports the role's id. Any token is still accepted: there is no issuer to verify it against locally, so the
    trust policy's conditions on the token's claims (aud, sub) are not evaluated, the OIDC provider need not exist,
    and the answer carries no SubjectFromWebIdentityToken, Audience or Provider. Session policies are not applied.
+18. Step Functions that run, started by EventBridge. moto 5.2 answers HTTP 500 to ValidateStateMachineDefinition,
+   which the AWS provider calls when it plans an `aws_sfn_state_machine`, so the plan failed ("Plugin did not
+   respond"), and to ListStateMachineVersions, which it calls after every create and read (it retried for
+   minutes). Its state machines do not run unless its ASL interpreter is switched on; that interpreter sends the
+   aws-sdk service integrations (`arn:aws:states:::aws-sdk:ecs:updateService`, ...) to port 5000 with credentials
+   of the default account, not to this server in the state machine's own account; and EventBridge rules deliver
+   only to logs, SQS and event buses, never to a state machine target. AWS validates the definition, runs the
+   execution, makes each service call as the state machine's role in its account, and starts an execution with the
+   event as its input when a rule with a state machine target matches. The fix answers
+   ValidateStateMachineDefinition (OK for a JSON object with StartAt and States, FAIL with a diagnostic otherwise),
+   lists a state machine's published versions (none unless published), switches the interpreter on, sends its aws-sdk calls to this server (MOTO_PORT, set from -p) with credentials
+   of the execution's role (sts:AssumeRole of the role the execution runs as), and makes PutEvents start an
+   execution of every state machine target of a matching rule, with the event (as EventBridge formats it) as the
+   input. Not emulated: input transformers, dead-letter queues and retries of the delivery, and the target's
+   RoleArn (the delivery is not authorized against it).
 """
 
 import fnmatch
@@ -882,6 +897,131 @@ def _fix_sts_web_identity():
     TokenResponse.assume_role_with_web_identity = assume_role_with_web_identity
 
 
+# 18. Step Functions that run, started by EventBridge
+
+
+def validate_definition(definition):
+    """ValidateStateMachineDefinition's answer for a definition string: (result, diagnostics)."""
+    try:
+        parsed = json.loads(definition or "")
+    except ValueError as err:
+        return "FAIL", [{"severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "message": str(err)}]
+    if not isinstance(parsed, dict) or "StartAt" not in parsed or not isinstance(parsed.get("States"), dict):
+        message = "A state machine definition needs StartAt and a States object"
+        return "FAIL", [{"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": message}]
+    return "OK", []
+
+
+def sdk_parameters(shape, value):
+    """Step Functions' PascalCase parameters (Cluster, ForceNewDeployment) as the API names them (cluster, ...)."""
+    if shape is None:
+        return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        names = {name.lower(): name for name in shape.members}
+        named = {names.get(key.lower(), key): item for key, item in value.items()}
+        return {key: sdk_parameters(shape.members.get(key), item) for key, item in named.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [sdk_parameters(shape.member, item) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {key: sdk_parameters(shape.value, item) for key, item in value.items()}
+    return value
+
+
+def _fix_stepfunctions_execution():
+    import threading
+    import uuid
+
+    import boto3
+    from moto.core.config import default_user_config
+    from moto.events.models import Rule
+    from moto.stepfunctions import responses as sfn_responses
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk,
+    )
+    from moto.utilities.arns import parse_arn
+
+    default_user_config["stepfunctions"]["execute_state_machine"] = True
+
+    def validate_state_machine_definition(self):
+        result, diagnostics = validate_definition(self._get_param("definition"))
+        return json.dumps({"result": result, "diagnostics": diagnostics, "truncated": False})
+
+    sfn_responses.StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
+
+    def list_state_machine_versions(self):
+        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+        versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.creation_date, reverse=True)
+        listed = [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]
+        return json.dumps({"stateMachineVersions": listed}, default=str)
+
+    sfn_responses.StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
+
+    current = threading.local()
+    original_client_for = aws_sdk.boto_client_for
+
+    def client_for(region, service, state_credentials=None):
+        role_arn = getattr(current, "role_arn", None)
+        if not role_arn:
+            return original_client_for(region=region, service=service, state_credentials=state_credentials)
+        endpoint = f"http://127.0.0.1:{os.environ.get('MOTO_PORT') or '5000'}"
+        sts = boto3.client(
+            "sts", region_name=region, endpoint_url=endpoint, aws_access_key_id="ak", aws_secret_access_key="sk"
+        )
+        credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="states")["Credentials"]
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=endpoint,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+
+    aws_sdk.boto_client_for = client_for
+    eval_service_task = aws_sdk.StateTaskServiceAwsSdk._eval_service_task
+
+    def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        execution = env.states.context_object.context_object_data.get("Execution", {})
+        current.role_arn = execution.get("RoleArn")
+        service, action = self._get_boto_service_name(), self._get_boto_service_action()
+        model = boto3.client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x").meta
+        operation = model.service_model.operation_model(model.method_to_api_mapping[action])
+        parameters = sdk_parameters(operation.input_shape, normalised_parameters)
+        try:
+            eval_service_task(self, env, resource_runtime_part, parameters, state_credentials)
+        finally:
+            current.role_arn = None
+        # The SDK's answer holds datetimes; an execution's output is JSON (AWS writes timestamps as text).
+        if env.stack:
+            env.stack[-1] = json.loads(json.dumps(env.stack[-1], default=lambda o: o.isoformat()))
+
+    aws_sdk.StateTaskServiceAwsSdk._eval_service_task = _eval_service_task
+
+    send_to_targets = Rule.send_to_targets
+
+    def is_state_machine(target):
+        arn = parse_arn(target["Arn"])
+        return arn.service == "states" and arn.resource_type == "stateMachine"
+
+    def send_to_targets_and_state_machines(self, original_event, transform_input=True):
+        # moto refuses a target type it does not know: hand it the other targets only.
+        targets = self.targets
+        self.targets = [t for t in targets if not is_state_machine(t)]
+        try:
+            send_to_targets(self, original_event, transform_input)
+        finally:
+            self.targets = targets
+        if not self.event_pattern.matches_event(original_event):
+            return
+        for target in filter(is_state_machine, targets):
+            arn = parse_arn(target["Arn"])
+            backend = sfn_responses.get_backend(arn.account, arn.region)
+            name = f"{self.name}-{original_event.get('id') or uuid.uuid4()}"[:80]
+            backend.start_execution(target["Arn"], name, json.dumps(original_event, default=str))
+
+    Rule.send_to_targets = send_to_targets_and_state_machines
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -900,9 +1040,14 @@ def apply_fixes():
     _fix_ecs_task_definition_by_family()
     _fix_s3_signature_encoding()
     _fix_sts_web_identity()
+    _fix_stepfunctions_execution()
 
 
 if __name__ == "__main__":
+    # The Step Functions interpreter (fix 18) calls back into this server: tell it the port it listens on.
+    for flag in ("-p", "--port"):
+        if flag in sys.argv[1:-1]:
+            os.environ["MOTO_PORT"] = sys.argv[sys.argv.index(flag) + 1]
     apply_fixes()
     from moto.server import main
 

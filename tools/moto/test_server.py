@@ -1345,3 +1345,78 @@ class WebIdentityCredentials(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StepFunctionsStartedByEventBridge(unittest.TestCase):
+    """Fix 18: definitions validated, state machines run their aws-sdk tasks in their own account, rules start them."""
+
+    ACCOUNT = "222222222222"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MotoServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def client(self, service):
+        return self.server.client(service, account=self.ACCOUNT)
+
+    def test_validates_definitions(self):
+        sfn = self.client("stepfunctions")
+        ok = sfn.validate_state_machine_definition(definition=json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}))
+        self.assertEqual(ok["result"], "OK")
+        bad = sfn.validate_state_machine_definition(definition="{not json")
+        self.assertEqual(bad["result"], "FAIL")
+        self.assertEqual(bad["diagnostics"][0]["severity"], "ERROR")
+
+    def test_a_matching_event_runs_the_state_machine_which_restarts_the_service_in_its_account(self):
+        iam, ecs, sfn, events = (self.client(s) for s in ("iam", "ecs", "stepfunctions", "events"))
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        role = iam.create_role(RoleName="restart", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        cluster = ecs.create_cluster(clusterName="c")["cluster"]["clusterArn"]
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "a", "image": "x", "memory": 128}])
+        service = ecs.create_service(cluster="c", serviceName="s", taskDefinition="t", desiredCount=1)["service"]
+        before = {d["id"] for d in service["deployments"]}
+        task = {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ecs:updateService", "End": True,
+                "Parameters": {"Cluster": cluster, "Service": service["serviceArn"], "ForceNewDeployment": True}}
+        definition = {"StartAt": "Restart", "States": {"Restart": {"Type": "Parallel", "End": True, "Branches": [
+            {"StartAt": "s", "States": {"s": task}}]}}}
+        machine = sfn.create_state_machine(name="m", definition=json.dumps(definition), roleArn=role)["stateMachineArn"]
+        pattern = {"source": ["aws.secretsmanager"], "detail": {"eventName": ["RotationSucceeded"],
+                                                               "additionalEventData": {"SecretId": ["arn:secret"]}}}
+        events.put_rule(Name="rotated", EventPattern=json.dumps(pattern))
+        events.put_targets(Rule="rotated", Targets=[{"Id": "restart", "Arn": machine, "RoleArn": role}])
+
+        def put(secret):
+            detail = {"eventName": "RotationSucceeded", "additionalEventData": {"SecretId": secret}}
+            events.put_events(Entries=[{"Source": "aws.secretsmanager", "DetailType": "AWS Service Event via CloudTrail",
+                                        "Detail": json.dumps(detail)}])
+
+        put("arn:another-secret")
+        put("arn:secret")
+        deadline = time.monotonic() + 20
+        while True:
+            executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+            if executions and executions[0]["status"] != "RUNNING" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual([e["status"] for e in executions], ["SUCCEEDED"])
+        started = json.loads(sfn.describe_execution(executionArn=executions[0]["executionArn"])["input"])
+        self.assertEqual(started["detail"]["additionalEventData"]["SecretId"], "arn:secret")
+        after = ecs.describe_services(cluster="c", services=["s"])["services"][0]["deployments"]
+        self.assertEqual(len({d["id"] for d in after} - before), 1)
+
+    def test_lists_the_versions_of_a_state_machine(self):
+        iam, sfn = self.client("iam"), self.client("stepfunctions")
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        role = iam.create_role(RoleName="versions", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        definition = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}})
+        plain = sfn.create_state_machine(name="plain", definition=definition, roleArn=role)["stateMachineArn"]
+        self.assertEqual(sfn.list_state_machine_versions(stateMachineArn=plain)["stateMachineVersions"], [])
+        published = sfn.create_state_machine(name="published", definition=definition, roleArn=role, publish=True)
+        versions = sfn.list_state_machine_versions(stateMachineArn=published["stateMachineArn"])["stateMachineVersions"]
+        self.assertEqual([v["stateMachineVersionArn"] for v in versions], [f"{published['stateMachineArn']}:1"])
