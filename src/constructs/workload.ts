@@ -176,26 +176,9 @@ export class Workload extends Construct {
 
     if (props.database) {
       const db = props.database;
+      // WorkloadDatabase is DatabaseProps without what the workload composes itself (below).
       this.database = new Database(this, "Database", {
-        engine: db.engine,
-        engineVersion: db.engineVersion,
-        family: db.family,
-        port: db.port,
-        instanceClass: db.instanceClass,
-        allocatedStorageGb: db.allocatedStorageGb,
-        maxAllocatedStorageGb: db.maxAllocatedStorageGb,
-        databaseName: db.databaseName,
-        masterUsername: db.masterUsername,
-        multiAz: db.multiAz,
-        deletionProtection: db.deletionProtection,
-        backupRetentionDays: db.backupRetentionDays,
-        backupWindow: db.backupWindow,
-        maintenanceWindow: db.maintenanceWindow,
-        finalSnapshot: db.finalSnapshot,
-        performanceInsights: db.performanceInsights,
-        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-        slowQueryMs: db.slowQueryMs,
-        logExports: db.logExports,
+        ...db,
         namePrefix: prefix,
         project: props.project,
         workspace: props.workspace,
