@@ -1,12 +1,9 @@
 import { Construct } from "constructs";
+import { bucketBaseline } from "./bucket-baseline";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
 
 /** Days a superseded log object is kept (logs are written once; a new version only comes from a mistake). */
@@ -44,25 +41,7 @@ export class AccessLogBucket extends Construct {
       tags: { Name: props.bucketName },
     });
     const bucketId = this.bucket.id;
-    const versioning = new S3BucketVersioningA(this, "Versioning", {
-      bucket: bucketId,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket: bucketId,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket: bucketId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "Ownership", {
-      bucket: bucketId,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
+    const { versioning, publicAccess } = bucketBaseline(this, bucketId);
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: bucketId,
       dependsOn: [versioning],

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { bucketBaseline } from "./bucket-baseline";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
@@ -10,11 +11,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ACCESS_LOG_NONCURRENT_DAYS } from "./access-log-bucket";
@@ -224,25 +221,12 @@ export class LoadBalancer extends Construct {
   private createLogBucket(props: LoadBalancerProps): { bucket: S3Bucket; policy: S3BucketPolicy } {
     const bucketName = `${props.namePrefix}-alb-logs-${props.accountId}`;
     const bucket = new S3Bucket(this, "LogBucket", { bucket: bucketName, tags: { Name: bucketName } });
-    const versioning = new S3BucketVersioningA(this, "LogBucketVersioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    // ALB log delivery supports SSE-S3 only.
-    new S3BucketServerSideEncryptionConfigurationA(this, "LogBucketEncryption", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "LogBucketPublicAccess", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "LogBucketOwnership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
+    // ALB log delivery supports SSE-S3 only, which the baseline is.
+    const { versioning, publicAccess } = bucketBaseline(this, bucket.id, {
+      versioning: "LogBucketVersioning",
+      encryption: "LogBucketEncryption",
+      publicAccess: "LogBucketPublicAccess",
+      ownership: "LogBucketOwnership",
     });
     new S3BucketLifecycleConfiguration(this, "LogBucketLifecycle", {
       bucket: bucket.id,

@@ -1,13 +1,11 @@
 import { Construct } from "constructs";
+import { bucketBaseline } from "./bucket-baseline";
 import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 
 export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
@@ -63,25 +61,8 @@ export class StateBucket extends Construct {
     });
     const bucketId = this.bucket.id;
 
-    this.versioning = new S3BucketVersioningA(this, "Versioning", {
-      bucket: bucketId,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket: bucketId,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket: bucketId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "Ownership", {
-      bucket: bucketId,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
+    const { versioning, publicAccess } = bucketBaseline(this, bucketId);
+    this.versioning = versioning;
     this.logging = new S3BucketLoggingA(this, "Logging", {
       bucket: bucketId,
       targetBucket: props.accessLogs.bucketName,
