@@ -2,7 +2,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { prepareStacksForMirror } from "./scripts/lib/provider-lock";
 import { ConfigError, defaultEnvironmentsDir, Environments, loadEnvironments } from "./src/config";
-import { refuseSynth } from "./src/config/synth-refusal";
+import { refuseSynth, synthesizeOrRefuse } from "./src/config/synth-refusal";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
@@ -36,7 +36,7 @@ if (environments) {
   for (const workspace of workspaces) {
     new WorkspaceStack(app, workspace.name, { project, workspace, workspaces });
   }
-  app.synth();
+  process.exitCode = synthesizeOrRefuse(app);
   // On a machine that installs providers from a local mirror, `npx cdktf deploy` works on its first run too.
-  prepareStacksForMirror(app.outdir);
+  if (process.exitCode === 0) prepareStacksForMirror(app.outdir);
 }

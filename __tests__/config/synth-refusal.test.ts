@@ -81,6 +81,31 @@ test("npx cdktf synth prints the message once, without a stack trace, fails, and
   ]);
 });
 
+test("a security finding, run by the app alone, is printed once without a stack trace, fails, and keeps no stale stack", () => {
+  const unwaived = copyEnvironments();
+  try {
+    const dev = path.join(unwaived, "dev.ts");
+    const text = fs.readFileSync(dev, "utf8");
+    const withoutWaiver = text.replace(/\n\s*\{\n\s*control: "RDS\.5",[\s\S]*?\n\s*\},/, "");
+    expect(withoutWaiver).not.toBe(text);
+    fs.writeFileSync(dev, withoutWaiver);
+    const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ENVIRONMENTS_DIR: unwaived, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(count(run.stderr, "the dev stack breaks the security controls checked at synth")).toBe(1);
+    expect(run.stderr).toMatch(/^ {2}- RDS\.5 aws_db_instance\.\S+: runs in a single Availability Zone$/m);
+    expect(run.stderr).not.toContain("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS");
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+  } finally {
+    fs.rmSync(path.dirname(unwaived), { recursive: true, force: true });
+  }
+});
+
 test("a good configuration still synthesizes every stack", () => {
   const good = copyEnvironments();
   try {

@@ -49,6 +49,8 @@ describe.each(scenarios)("examples/%s", (scenario) => {
     const stack = new WorkspaceStack(Testing.app(), name, { project: environments.project, workspace });
     synthesized[`${scenario}_${name}`] = Testing.synth(stack);
     expect(JSON.parse(synthesized[`${scenario}_${name}`]).resource.aws_vpc).toBeDefined();
+    // No finding of the security controls left without a waiver (`cdktf synth` would refuse the stack).
+    expect(stack.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data))).toEqual([]);
   });
 });
 

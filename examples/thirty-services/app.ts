@@ -38,6 +38,36 @@ const app: WorkspaceInput = {
   loadBalancer: { testListener: { allowedCidrs: ["203.0.113.0/24"] } },
   services: [...publicServices, ...workers],
   database: { engineVersion: "16", instanceClass: "db.t4g.micro" },
+  // Findings of the security controls accepted on purpose (README, "Security controls at synth").
+  policy: {
+    waivers: [
+      {
+        control: "ELB.6",
+        resource: "aws_lb.*",
+        reason: "A non-production load balancer, destroyed and rebuilt freely",
+      },
+      {
+        control: "ELB.16",
+        resource: "aws_lb.*",
+        reason: "No WAF in this scenario, to keep it small; environments/prod.ts shows loadBalancer.waf",
+      },
+      {
+        control: "RDS.5",
+        resource: "aws_db_instance.*",
+        reason: "A single-AZ instance: a non-production workspace tolerates a zone outage",
+      },
+      {
+        control: "RDS.8",
+        resource: "aws_db_instance.*",
+        reason: "A non-production database holding test data, recreated with the workspace",
+      },
+      {
+        control: "RDS.11",
+        resource: "aws_db_instance.*",
+        reason: "One day of backups is enough for a non-production workspace's test data",
+      },
+    ],
+  },
 };
 
 export default app;

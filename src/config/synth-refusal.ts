@@ -16,8 +16,8 @@ import { ConfigError } from "./load";
  * folders itself. The CLI says it runs the app this way by setting CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS.
  *
  * Run directly (`node --import tsx main.ts`, what cdktf.json runs), the app prints the message on stderr, deletes
- * `<outdir>/stacks` and `<outdir>/manifest.json` and exits 1. It must not delete them under the CLI, which removes the folders it listed
- * before the run and fails on one that is already gone.
+ * `<outdir>/stacks` and `<outdir>/manifest.json` and exits 1. It must not delete them under the CLI, which removes the
+ * folders it listed before the run and fails on one that is already gone.
  */
 
 /** The stack that carries the refusal under the CLI; its name is the prefix the CLI prints. */
@@ -39,8 +39,33 @@ export function refuseSynth(outdir: string, error: ConfigError, io: RefusalIo = 
     app.synth();
     return 0;
   }
-  fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
-  fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
+  removeStacks(outdir);
   io.stderr(`${error.message}\n`);
   return 1;
+}
+
+function removeStacks(outdir: string): void {
+  fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
+  fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
+}
+
+const ANNOTATION_ERROR = 'Encountered Annotations with level "ERROR":\n';
+
+/**
+ * `app.synth()`, refusing the same way when a stack carries error annotations (the security controls' findings):
+ * under the CLI the synth goes on and the CLI prints them once itself; run directly, CDKTF throws, and the findings
+ * are printed once, without CDKTF's advice to ignore them or a stack trace, the output folder is cleaned, and the
+ * exit code is 1. Returns the exit code.
+ */
+export function synthesizeOrRefuse(app: App, io: RefusalIo = PROCESS_IO): number {
+  try {
+    app.synth();
+    return 0;
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith(ANNOTATION_ERROR)) throw err;
+    const findings = err.message.slice(ANNOTATION_ERROR.length).replace(/\n+Either fix the issues above[\s\S]*$/, "");
+    removeStacks(app.outdir);
+    io.stderr(`${findings}\n`);
+    return 1;
+  }
 }
