@@ -522,7 +522,11 @@ describe("Workload database secret rotation", () => {
     const docs = s.data!.aws_iam_policy_document as Record<string, { statement: PolicyStatement[] }>;
     return Object.entries(docs).find(([id]) => id.includes("DatabaseRotationRestart_RestartPolicy"))![1].statement;
   };
-  const serviceArn = (s: Synthesized, name: string) => ref(addressWith(s, "aws_ecs_service", "name", name), "id");
+  // The ARN of a service the stack creates, written out from its name (known at plan time, unlike the service's id).
+  const serviceArn = (s: Synthesized, name: string) => {
+    expect(addressWith(s, "aws_ecs_service", "name", name)).toBeTruthy();
+    return `arn:aws:ecs:us-east-1:222222222222:service/acme-test-cluster/${name}`;
+  };
 
   test("restarts the services that read the database secret (api), not those reading its endpoint (worker)", () => {
     const rule = configAt(parsed, onlyAddress(parsed, "aws_cloudwatch_event_rule"));

@@ -12,12 +12,15 @@ import {
   maintenanceNetworkParameter,
   releasesTableName,
   repositoryName,
+  blueGreenServiceName,
+  clusterName,
+  serviceName,
 } from "../naming";
 import { AppParameters } from "./app-parameters";
 import { AppSecretDeclaration, AppSecrets } from "./app-secrets";
 import { ContainerCluster, Ec2CapacityProps } from "./container-cluster";
 import { ContainerRepository } from "./container-repository";
-import { ContainerService, ContainerServiceSettings } from "./container-service";
+import { BlueGreenSlot, ContainerService, ContainerServiceSettings } from "./container-service";
 import { DataKey } from "./data-key";
 import { Database, DatabaseProps } from "./database";
 import { LoadBalancer } from "./load-balancer";
@@ -276,7 +279,16 @@ export class Workload extends Construct {
       }
       if (this.database && readsDatabaseSecret(svc.secrets)) {
         for (const [slot, running] of Object.entries(service.slots)) {
-          if (running) databaseReaders[slot === "live" ? svc.name : `${svc.name}-${slot}`] = running.service.id;
+          // The ARN from names, known at plan time: updating a service (a new image) never changes the restart's
+          // policy too.
+          if (running) {
+            const name =
+              slot === "live"
+                ? serviceName(prefix, svc.name)
+                : blueGreenServiceName(prefix, svc.name, slot as BlueGreenSlot);
+            databaseReaders[slot === "live" ? svc.name : `${svc.name}-${slot}`] =
+              `arn:aws:ecs:${props.region}:${props.accountId}:service/${clusterName(prefix)}/${name}`;
+          }
         }
       }
       if (this.database && props.database && referencesDatabase(svc.secrets)) {
