@@ -194,6 +194,13 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    execution of every state machine target of a matching rule, with the event (as EventBridge formats it) as the
    input. Not emulated: input transformers, dead-letter queues and retries of the delivery, and the target's
    RoleArn (the delivery is not authorized against it).
+
+19. RDS default certificate authority. moto 5.2 gives a DB instance created without CACertificateIdentifier the
+   certificate authority "rds-ca-default", a name AWS never used for it; AWS gives new instances rds-ca-rsa2048-g1
+   (its default since 2024). The AWS provider does not send ca_cert_identifier with CreateDBInstance: it compares
+   the created instance's authority with the configured one and, when they differ, calls ModifyDBInstance and
+   waits for the instance a second time (a minute and a half here). A database configured with AWS's default
+   therefore took two waits on the emulator against one on AWS. The fix gives new instances AWS's default.
 """
 
 import fnmatch
@@ -1022,6 +1029,25 @@ def _fix_stepfunctions_execution():
     Rule.send_to_targets = send_to_targets_and_state_machines
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 19. RDS default certificate authority
+
+AWS_DEFAULT_RDS_CA = "rds-ca-rsa2048-g1"
+
+
+def _fix_rds_default_certificate_authority():
+    from moto.rds.models import DBInstance
+
+    init = DBInstance.__init__
+
+    def __init__(self, backend, *args, **kwargs):
+        if not kwargs.get("ca_certificate_identifier"):
+            kwargs["ca_certificate_identifier"] = AWS_DEFAULT_RDS_CA
+        init(self, backend, *args, **kwargs)
+
+    DBInstance.__init__ = __init__
+
+
 def apply_fixes():
     IAMPolicyStatement._check_conditions = _check_conditions
     IAMPolicyStatement.is_action_permitted = _is_action_permitted
@@ -1041,6 +1067,7 @@ def apply_fixes():
     _fix_s3_signature_encoding()
     _fix_sts_web_identity()
     _fix_stepfunctions_execution()
+    _fix_rds_default_certificate_authority()
 
 
 if __name__ == "__main__":

@@ -196,6 +196,25 @@ class RdsMonitoringSettings(MockedAws):
         self.assertFalse(db["PerformanceInsightsEnabled"])
 
 
+class RdsDefaultCertificateAuthority(MockedAws):
+    def test_a_new_instance_gets_aws_default_authority(self):
+        rds = client("rds")
+        created = rds.create_db_instance(DBInstanceIdentifier="db", DBInstanceClass="db.t4g.micro",
+                                         Engine="postgres", MasterUsername="app", MasterUserPassword="password123",
+                                         AllocatedStorage=20)["DBInstance"]
+        self.assertEqual(created["CACertificateIdentifier"], "rds-ca-rsa2048-g1")
+        db = rds.describe_db_instances(DBInstanceIdentifier="db")["DBInstances"][0]
+        self.assertEqual(db["CACertificateIdentifier"], "rds-ca-rsa2048-g1")
+
+    def test_an_authority_asked_for_is_kept(self):
+        rds = client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="db", DBInstanceClass="db.t4g.micro", Engine="postgres",
+                               MasterUsername="app", MasterUserPassword="password123", AllocatedStorage=20,
+                               CACertificateIdentifier="rds-ca-ecc384-g1")
+        db = rds.describe_db_instances(DBInstanceIdentifier="db")["DBInstances"][0]
+        self.assertEqual(db["CACertificateIdentifier"], "rds-ca-ecc384-g1")
+
+
 class AwsManagedPolicies(MockedAws):
     needs_aws_managed_policies = True
 
