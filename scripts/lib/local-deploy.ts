@@ -4,20 +4,14 @@ import { PROJECT_ROOT } from "./paths";
 import { run } from "./process";
 import { terraform } from "./terraform";
 
-export interface StackRun {
-  readonly stack: string;
-  readonly directory: string;
+/** A stack after its drift check. */
+export interface StackRun extends AppliedStack {
   readonly outputs: Record<string, unknown>;
   /** True when the plan after apply had nothing to do. */
   readonly secondPlanEmpty: boolean;
   /** The second plan's text when it was not empty. */
   readonly secondPlan: string;
-  readonly applySeconds: number;
-  /** How long `terraform init` and the second plan took. */
-  readonly initSeconds: number;
   readonly secondPlanSeconds: number;
-  /** The resources that took longest to create, as the provider reported them ("Creation complete after"). */
-  readonly slowestCreates: { readonly address: string; readonly seconds: number }[];
   /** Managed resources in state, counted by type. */
   readonly resources: Record<string, number>;
 }
@@ -53,23 +47,39 @@ export async function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv = pr
   });
 }
 
+/** A stack after `terraform init` and `terraform apply`, before its drift check. */
+export interface AppliedStack {
+  readonly stack: string;
+  readonly directory: string;
+  /** How long `terraform init` and `terraform apply` took. */
+  readonly initSeconds: number;
+  readonly applySeconds: number;
+  /** The resources that took longest to create, as the provider reported them ("Creation complete after"). */
+  readonly slowestCreates: { readonly address: string; readonly seconds: number }[];
+}
+
+const since = (started: number) => (Date.now() - started) / 1000;
+
+function stackTerraform(dir: string, stack: string, options: DeployOptions) {
+  const onLine = options.verbose ? (line: string) => options.log(`    [${stack}] ${line}`) : undefined;
+  return (args: string[], okCodes?: number[]) => terraform(dir, args, { env: options.env, onLine, okCodes });
+}
+
 /**
- * init, apply and a second plan for one synthesized stack. `backendConfig` overrides backend settings at init
- * (used to keep the bootstrap's local state inside the work directory instead of the project root).
+ * init and apply for one synthesized stack. `backendConfig` overrides backend settings at init (used to keep the
+ * bootstrap's local state inside the work directory instead of the project root).
  */
-export async function deployStack(
+export async function applyStack(
   outdir: string,
   stack: string,
   options: DeployOptions,
   backendConfig: Record<string, string> = {},
-): Promise<StackRun> {
+): Promise<AppliedStack> {
   const dir = path.join(outdir, "stacks", stack);
   if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`no synthesized stack "${stack}" in ${outdir}`);
-  const onLine = options.verbose ? (line: string) => options.log(`    [${stack}] ${line}`) : undefined;
-  const tf = (args: string[], okCodes?: number[]) => terraform(dir, args, { env: options.env, onLine, okCodes });
+  const tf = stackTerraform(dir, stack, options);
 
   options.log(`==> ${stack}: terraform init`);
-  const since = (started: number) => (Date.now() - started) / 1000;
   const initStarted = Date.now();
   await tf([
     "init",
@@ -82,7 +92,21 @@ export async function deployStack(
   const started = Date.now();
   const applied = await tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
   const applySeconds = since(started);
-  options.log(`==> ${stack}: applied in ${applySeconds.toFixed(1)} s; planning again to check for drift`);
+  options.log(`==> ${stack}: applied in ${applySeconds.toFixed(1)} s`);
+  return {
+    stack,
+    directory: dir,
+    initSeconds,
+    applySeconds,
+    slowestCreates: creationTimes(applied.stdout).slice(0, 5),
+  };
+}
+
+/** The drift check of an applied stack: a second plan (which must be empty), then its outputs and resources. */
+export async function checkStack(applied: AppliedStack, options: DeployOptions): Promise<StackRun> {
+  const { stack, directory } = applied;
+  const tf = stackTerraform(directory, stack, options);
+  options.log(`==> ${stack}: planning again to check for drift`);
   const planStarted = Date.now();
   const plan = await tf(["plan", "-detailed-exitcode", "-input=false", "-no-color"], [0, 2]);
   const secondPlanSeconds = since(planStarted);
@@ -99,17 +123,23 @@ export async function deployStack(
     if (type) resources[type] = (resources[type] ?? 0) + 1;
   }
   return {
-    stack,
-    directory: dir,
+    ...applied,
     outputs,
     secondPlanEmpty,
     secondPlan: secondPlanEmpty ? "" : plan.stdout,
-    applySeconds,
-    initSeconds,
     secondPlanSeconds,
-    slowestCreates: creationTimes(applied.stdout).slice(0, 5),
     resources,
   };
+}
+
+/** init, apply and a second plan for one synthesized stack (see applyStack for `backendConfig`). */
+export async function deployStack(
+  outdir: string,
+  stack: string,
+  options: DeployOptions,
+  backendConfig: Record<string, string> = {},
+): Promise<StackRun> {
+  return checkStack(await applyStack(outdir, stack, options, backendConfig), options);
 }
 
 /** "aws_lb.x: Creation complete after 1m2s [id=...]" lines of an apply, slowest first. */
@@ -123,19 +153,32 @@ export function creationTimes(applyOutput: string): { address: string; seconds: 
 
 export interface LocalDeployResult {
   readonly outdir: string;
+  readonly synthSeconds: number;
   readonly bootstrap: StackRun;
   readonly workspace: StackRun;
 }
 
-/** The main job: synth, then bootstrap, then one workspace, each followed by a drift check. */
+/**
+ * The main job: synth, then bootstrap, then one workspace, each followed by a drift check. The bootstrap's drift
+ * check runs alongside the workspace's deploy: it only reads what the bootstrap created (its own local state, the
+ * bucket, table and roles), and the workspace needs no more than that they exist.
+ */
 export async function deployBootstrapAndWorkspace(
   workspace: string,
   options: DeployOptions,
 ): Promise<LocalDeployResult> {
+  const synthStarted = Date.now();
   const outdir = await synthesize(options);
-  const bootstrap = await deployStack(outdir, "bootstrap", options, {
+  const synthSeconds = since(synthStarted);
+  const bootstrapApplied = await applyStack(outdir, "bootstrap", options, {
     path: path.join(options.workDir, "bootstrap.tfstate"),
   });
-  const ws = await deployStack(outdir, workspace, options);
-  return { outdir, bootstrap, workspace: ws };
+  // Both run to the end before an error is reported, so no terraform is left running against a stopped emulator.
+  const [bootstrap, ws] = await Promise.allSettled([
+    checkStack(bootstrapApplied, options),
+    deployStack(outdir, workspace, options),
+  ]);
+  if (bootstrap.status === "rejected") throw bootstrap.reason;
+  if (ws.status === "rejected") throw ws.reason;
+  return { outdir, synthSeconds, bootstrap: bootstrap.value, workspace: ws.value };
 }
