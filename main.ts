@@ -3,16 +3,13 @@ import { App } from "cdktf";
 import { prepareStacksForMirror } from "./scripts/lib/provider-lock";
 import { ConfigError, defaultEnvironmentsDir, Environments, loadEnvironments } from "./src/config";
 import { refuseSynth, synthesizeOrRefuse } from "./src/config/synth-refusal";
+import { speedUpSynth } from "./src/lib/synth-speed";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { WorkspaceStack } from "./src/stacks/workspace-stack";
 
-// CDKTF records a full stack trace for every token it creates; with source maps on (tsx turns them on), each frame
-// of each trace is looked up in them, a third of a synth's CPU. Errors keep their JavaScript positions; run with
-// --enable-source-maps (or NODE_OPTIONS=--enable-source-maps) for TypeScript ones.
-const sourceMapsAsked = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) =>
-  a.includes("--enable-source-maps"),
-);
-if (!sourceMapsAsked) process.setSourceMapsEnabled(false);
+// Source maps and CDKTF's token creation traces cost a synth half its CPU and change nothing in its output; they stay
+// on with --enable-source-maps (or NODE_OPTIONS=--enable-source-maps), for debugging. See src/lib/synth-speed.ts.
+speedUpSynth({ execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS });
 
 const app = new App();
 let environments: Environments | undefined;
