@@ -3,7 +3,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { bucketBaseline, BucketBaselineIds } from "../../src/constructs/bucket-baseline";
+import { bucketBaseline, BucketBaselineIds, denyInsecureTransport } from "../../src/constructs/bucket-baseline";
 import { Synthesized } from "../../test/stacks";
 
 function synth(ids?: BucketBaselineIds): Synthesized {
@@ -52,5 +52,18 @@ describe("bucketBaseline", () => {
     expect(names("aws_s3_bucket_server_side_encryption_configuration")).toEqual([expect.stringMatching(/^E/)]);
     expect(names("aws_s3_bucket_public_access_block")).toEqual([expect.stringMatching(/^P/)]);
     expect(names("aws_s3_bucket_ownership_controls")).toEqual([expect.stringMatching(/^O/)]);
+  });
+});
+
+describe("denyInsecureTransport", () => {
+  test("denies every S3 action on the bucket and its objects to requests not made over TLS", () => {
+    expect(denyInsecureTransport("arn:aws:s3:::acme-bucket")).toEqual({
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      actions: ["s3:*"],
+      resources: ["arn:aws:s3:::acme-bucket", "arn:aws:s3:::acme-bucket/*"],
+      principals: [{ type: "*", identifiers: ["*"] }],
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { bucketBaseline } from "./bucket-baseline";
+import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -76,14 +76,7 @@ export class AccessLogBucket extends Construct {
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
           ],
         })),
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(this.bucket.arn),
       ],
     });
     this.policy = new S3BucketPolicy(this, "Policy", {

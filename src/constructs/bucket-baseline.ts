@@ -3,6 +3,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 
 /** Construct ids of the baseline's resources in their scope (they are part of the Terraform addresses). */
 export interface BucketBaselineIds {
@@ -51,4 +52,16 @@ export function bucketBaseline(
   });
   new S3BucketOwnershipControls(scope, ids.ownership, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
   return { versioning, publicAccess };
+}
+
+/** The bucket policy statement every bucket carries: any request on the bucket or its objects not made over TLS is refused. */
+export function denyInsecureTransport(bucketArn: string): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "DenyInsecureTransport",
+    effect: "Deny",
+    actions: ["s3:*"],
+    resources: [bucketArn, `${bucketArn}/*`],
+    principals: [{ type: "*", identifiers: ["*"] }],
+    condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+  };
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { bucketBaseline } from "./bucket-baseline";
+import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
@@ -265,14 +265,7 @@ export class LoadBalancer extends Construct {
           resources: [logObjects],
           principals: [{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
         },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [bucket.arn, `${bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(bucket.arn),
       ],
     });
     const bucketPolicy = new S3BucketPolicy(this, "LogBucketPolicy", {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { bucketBaseline } from "./bucket-baseline";
+import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -90,14 +90,7 @@ export class StateBucket extends Construct {
 
     const document = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(this.bucket.arn),
         {
           sid: "DenyOutdatedTls",
           effect: "Deny",
