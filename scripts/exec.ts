@@ -5,15 +5,14 @@
  */
 import { ECSClient } from "@aws-sdk/client-ecs";
 import {
-  AWS_OPTIONS,
-  AWS_OPTIONS_USAGE,
+  OPERATOR_OPTIONS,
+  OPERATOR_OPTIONS_USAGE,
   findWorkspace,
   loadProjectEnvironments,
   main,
-  workspaceClientConfig,
+  operatorClientConfig,
 } from "./lib/cli";
 import { EXEC_EXIT, execInto, findOnPath, resolveExecTarget, SESSION_MANAGER_PLUGIN } from "./lib/exec";
-import { operatorRoleName } from "../src/naming";
 
 const USAGE = `Usage: npm run exec -- <workspace> <service> [--task ID] [--command sh] [--as-operator]
 
@@ -26,8 +25,7 @@ and the task, and that the task's exec agent runs, and says how to fix what is m
   service            a service of that workspace, or "maintenance" (start it with npm run task -- <ws> maintenance)
   --task ID          this task (id or ARN) rather than the first running one
   --command CMD      what to run (default sh)
-  --as-operator      assume the workspace's operator role (operators: in its environment file)
-${AWS_OPTIONS_USAGE}
+${OPERATOR_OPTIONS_USAGE}
 
 Exit codes:
   0  the session ended normally (otherwise the plugin's own code)
@@ -41,21 +39,16 @@ main(
     usage: USAGE,
     positionals: ["workspace", "service"],
     options: {
-      ...AWS_OPTIONS,
+      ...OPERATOR_OPTIONS,
       task: { type: "string" },
       command: { type: "string", default: "sh" },
-      "as-operator": { type: "boolean", default: false },
     },
   },
   async ({ positionals, values }) => {
     const [workspaceName, service] = positionals;
     const workspace = findWorkspace(loadProjectEnvironments(), workspaceName);
     const target = resolveExecTarget(workspace, service);
-    const config = workspaceClientConfig(workspace, {
-      assumeRole: !values["no-assume-role"],
-      roleName: values["as-operator"] ? operatorRoleName(workspace.namePrefix) : undefined,
-      sessionName: "npm-run-exec",
-    });
+    const config = operatorClientConfig(workspace, values, "npm-run-exec");
     const code = await execInto({
       ecs: new ECSClient(config),
       workspace,

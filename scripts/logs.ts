@@ -4,15 +4,14 @@
  * Prints a service's log events from CloudWatch Logs; the logic is in lib/logs.ts.
  */
 import {
-  AWS_OPTIONS,
-  AWS_OPTIONS_USAGE,
+  OPERATOR_OPTIONS,
+  OPERATOR_OPTIONS_USAGE,
   findWorkspace,
   loadProjectEnvironments,
   main,
-  workspaceClientConfig,
+  operatorClientConfig,
 } from "./lib/cli";
 import { FOLLOW_INTERVAL_MS, sdkLogsApi, logGroupOf, parseSince, readLogs } from "./lib/logs";
-import { operatorRoleName } from "../src/naming";
 
 const USAGE = `Usage: npm run logs -- <workspace> <service> [--since 1h] [--follow] [--filter TEXT] [--as-operator]
 
@@ -24,9 +23,7 @@ with its time and log stream (<service>/<container>/<task id>).
   --since DURATION   from how long ago: a number and s, m, h or d (default 1h)
   --follow           keep printing new events, polling every ${FOLLOW_INTERVAL_MS / 1000} s, until Ctrl-C
   --filter TEXT      only events matching this CloudWatch Logs filter pattern, e.g. ERROR or "\\"timed out\\""
-  --as-operator      assume the workspace's operator role (operators: in its environment file) rather than
-                     the deploy role
-${AWS_OPTIONS_USAGE}
+${OPERATOR_OPTIONS_USAGE}
 
 Exit codes:
   0  done (also when no event matched)
@@ -38,11 +35,10 @@ main(
     usage: USAGE,
     positionals: ["workspace", "service"],
     options: {
-      ...AWS_OPTIONS,
+      ...OPERATOR_OPTIONS,
       since: { type: "string", default: "1h" },
       follow: { type: "boolean", default: false },
       filter: { type: "string" },
-      "as-operator": { type: "boolean", default: false },
     },
   },
   async ({ positionals, values }) => {
@@ -50,11 +46,7 @@ main(
     const sinceMs = parseSince(values.since);
     const workspace = findWorkspace(loadProjectEnvironments(), workspaceName);
     const logGroupName = logGroupOf(workspace, service);
-    const config = workspaceClientConfig(workspace, {
-      assumeRole: !values["no-assume-role"],
-      roleName: values["as-operator"] ? operatorRoleName(workspace.namePrefix) : undefined,
-      sessionName: "npm-run-logs",
-    });
+    const config = operatorClientConfig(workspace, values, "npm-run-logs");
     let interrupted = false;
     process.once("SIGINT", () => (interrupted = true));
     const printed = await readLogs({

@@ -8,13 +8,13 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import {
-  AWS_OPTIONS,
-  AWS_OPTIONS_USAGE,
+  OPERATOR_OPTIONS,
+  OPERATOR_OPTIONS_USAGE,
   findWorkspace,
   loadProjectEnvironments,
   main,
   UsageError,
-  workspaceClientConfig,
+  operatorClientConfig,
 } from "./lib/cli";
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -26,7 +26,6 @@ import {
   stopHint,
 } from "./lib/run-task";
 import { startMaintenanceTask } from "./lib/maintenance";
-import { operatorRoleName } from "../src/naming";
 
 const USAGE = `Usage: npm run task -- <workspace> <service> <task> [--no-assume-role] [--timeout SECONDS]
        npm run task -- <workspace> maintenance [--as-operator] [--no-assume-role] [--timeout SECONDS]
@@ -41,9 +40,8 @@ It prints the task ARN and where its logs are, then polls until the task has sto
   task               one of: ${ONE_OFF_TASKS.join(", ")}
                        migrate  the service's migration task (services[].migration: same image as the
                                 service, the migration command)
-${AWS_OPTIONS_USAGE}
+${OPERATOR_OPTIONS_USAGE}
   --timeout SECONDS  stop waiting after this long (default ${DEFAULT_TIMEOUT_SECONDS}); the task itself keeps running
-  --as-operator      assume the workspace's operator role rather than the deploy role
 
 maintenance: starts the maintenance task (cluster.maintenanceTask: a database client image) in its own security
 group with ECS Exec on, waits until it runs, and prints how to open a shell in it (npm run exec) and how to stop
@@ -66,9 +64,8 @@ main(
     positionals: ["workspace", "service", "task"],
     required: 2,
     options: {
-      ...AWS_OPTIONS,
+      ...OPERATOR_OPTIONS,
       timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
-      "as-operator": { type: "boolean", default: false },
     },
   },
   async ({ positionals, values }) => {
@@ -78,11 +75,7 @@ main(
     }
     const { project, workspaces } = loadProjectEnvironments();
     const workspace = findWorkspace({ project, workspaces }, workspaceName);
-    const config = workspaceClientConfig(workspace, {
-      assumeRole: !values["no-assume-role"],
-      roleName: values["as-operator"] ? operatorRoleName(workspace.namePrefix) : undefined,
-      sessionName: "npm-run-task",
-    });
+    const config = operatorClientConfig(workspace, values, "npm-run-task");
     if (service === "maintenance" && task === undefined) {
       return startMaintenanceTask({
         ecs: new ECSClient(config),

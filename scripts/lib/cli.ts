@@ -18,7 +18,7 @@ import {
   ServiceConfig,
   WorkspaceConfig,
 } from "../../src/config";
-import { roleArn } from "../../src/naming";
+import { operatorRoleName, roleArn } from "../../src/naming";
 import { assumeRoleCredentials } from "./aws";
 import { PROJECT_ROOT } from "./paths";
 import { ToolMissingError } from "./terraform";
@@ -69,6 +69,18 @@ export const AWS_OPTIONS = {
 export const AWS_OPTIONS_USAGE =
   "  --no-assume-role   use the caller's own credentials (e.g. CI's OIDC role) instead of assuming the\n" +
   "                     workspace's deploy role";
+
+/** The options of a command an operator runs: AWS_OPTIONS, and --as-operator for the workspace's operator role. */
+export const OPERATOR_OPTIONS = {
+  ...AWS_OPTIONS,
+  "as-operator": { type: "boolean", default: false },
+} as const satisfies OptionsConfig;
+
+/** The usage lines of OPERATOR_OPTIONS, for --help texts. */
+export const OPERATOR_OPTIONS_USAGE =
+  "  --as-operator      assume the workspace's operator role (operators: in its environment file) rather than\n" +
+  "                     the deploy role\n" +
+  AWS_OPTIONS_USAGE;
 
 export interface ParsedCommandLine<O extends OptionsConfig> {
   readonly positionals: string[];
@@ -151,6 +163,22 @@ export function workspaceClientConfig(
   const role = roleArn(workspace.accountId, options.roleName ?? workspace.deployRoleName);
   const sts = new STSClient({ region: workspace.region });
   return { region: workspace.region, credentials: refreshingRoleCredentials(sts, role, options.sessionName) };
+}
+
+/**
+ * Client settings for an operator command (OPERATOR_OPTIONS): the workspace's deploy role, its operator role with
+ * --as-operator, or the caller's own credentials with --no-assume-role.
+ */
+export function operatorClientConfig(
+  workspace: WorkspaceConfig,
+  values: { readonly "no-assume-role"?: boolean; readonly "as-operator"?: boolean },
+  sessionName: string,
+): AwsClientConfig {
+  return workspaceClientConfig(workspace, {
+    assumeRole: !values["no-assume-role"],
+    roleName: values["as-operator"] ? operatorRoleName(workspace.namePrefix) : undefined,
+    sessionName,
+  });
 }
 
 /** Renew this long before the credentials expire. */

@@ -9,6 +9,8 @@ import {
   findService,
   findWorkspace,
   loadProjectEnvironments,
+  OPERATOR_OPTIONS,
+  operatorClientConfig,
   parseCommandLine,
   refreshingRoleCredentials,
   runCommand,
@@ -146,6 +148,29 @@ describe("workspaces and services", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("operator commands", () => {
+  const spec = { usage: "Usage: npm run thing -- <workspace>", positionals: ["workspace"], options: OPERATOR_OPTIONS };
+  const ws = loadProjectEnvironments({}).workspaces[0];
+
+  test("take --as-operator and --no-assume-role, the operator role off by default", () => {
+    expect(parseCommandLine(spec, ["dev"]).values["as-operator"]).toBe(false);
+    const { values } = parseCommandLine(spec, ["dev", "--as-operator", "--no-assume-role"]);
+    expect(values).toEqual({ "as-operator": true, "no-assume-role": true });
+  });
+
+  test("use the caller's own credentials with --no-assume-role, even with --as-operator", () => {
+    expect(operatorClientConfig(ws, { "no-assume-role": true, "as-operator": true }, "s")).toEqual({
+      region: ws.region,
+    });
+  });
+
+  test("assume a role of the workspace's account otherwise", () => {
+    const config = operatorClientConfig(ws, { "as-operator": true }, "s");
+    expect(config.region).toBe(ws.region);
+    expect(typeof config.credentials).toBe("function");
   });
 });
 
