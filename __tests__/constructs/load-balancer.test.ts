@@ -6,7 +6,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ACCESS_LOG_NONCURRENT_DAYS } from "../../src/constructs/access-log-bucket";
 import { LoadBalancer, LoadBalancerProps } from "../../src/constructs/load-balancer";
-import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "../../src/constructs/state-bucket";
+import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "../../src/constructs/bucket-baseline";
 import { ACCOUNT_ID, NAME_PREFIX, VPC_ID } from "../../test/construct-fixtures";
 import { statementsOf } from "../../test/iam";
 import { flows, rulesOf, securityGroupNamed } from "../../test/security-groups";

@@ -1,10 +1,12 @@
 import { Construct } from "constructs";
-import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
+import { abortIncompleteUploadsRule, bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
 
 /** Days a superseded log object is kept (logs are written once; a new version only comes from a mistake). */
 export const ACCESS_LOG_NONCURRENT_DAYS = 30;
@@ -45,21 +47,7 @@ export class AccessLogBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: bucketId,
       dependsOn: [versioning],
-      rule: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{}],
-          expiration: [{ days: props.retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: ACCESS_LOG_NONCURRENT_DAYS }],
-        },
-        {
-          id: "abort-incomplete-multipart-uploads",
-          status: "Enabled",
-          filter: [{}],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
+      rule: [logExpiryRule(props.retentionDays), abortIncompleteUploadsRule()],
     });
 
     const document = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
@@ -85,6 +73,17 @@ export class AccessLogBucket extends Construct {
       dependsOn: [publicAccess],
     });
   }
+}
+
+/** The rule of a bucket holding logs: they expire after `retentionDays`; replaced versions after ACCESS_LOG_NONCURRENT_DAYS. */
+export function logExpiryRule(retentionDays: number): S3BucketLifecycleConfigurationRule {
+  return {
+    id: "expire-access-logs",
+    status: "Enabled",
+    filter: [{}],
+    expiration: [{ days: retentionDays }],
+    noncurrentVersionExpiration: [{ noncurrentDays: ACCESS_LOG_NONCURRENT_DAYS }],
+  };
 }
 
 /** The key prefix a source bucket's server access logs are written under. */

@@ -4,6 +4,10 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+
+/** Days after which an unfinished multipart upload is aborted, so its parts stop being stored. */
+export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 /** Construct ids of the baseline's resources in their scope (they are part of the Terraform addresses). */
 export interface BucketBaselineIds {
@@ -63,5 +67,15 @@ export function denyInsecureTransport(bucketArn: string): DataAwsIamPolicyDocume
     resources: [bucketArn, `${bucketArn}/*`],
     principals: [{ type: "*", identifiers: ["*"] }],
     condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+  };
+}
+
+/** The lifecycle rule every bucket carries next to its own ones: unfinished multipart uploads are aborted. */
+export function abortIncompleteUploadsRule(): S3BucketLifecycleConfigurationRule {
+  return {
+    id: "abort-incomplete-multipart-uploads",
+    status: "Enabled",
+    filter: [{}],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
   };
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
+import { abortIncompleteUploadsRule, bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
@@ -14,8 +14,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ACCESS_LOG_NONCURRENT_DAYS } from "./access-log-bucket";
-import { DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS } from "./state-bucket";
+import { logExpiryRule } from "./access-log-bucket";
 import { WebAcl } from "./web-acl";
 
 const ACCESS_LOG_PREFIX = "alb";
@@ -231,21 +230,7 @@ export class LoadBalancer extends Construct {
     new S3BucketLifecycleConfiguration(this, "LogBucketLifecycle", {
       bucket: bucket.id,
       dependsOn: [versioning],
-      rule: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{}],
-          expiration: [{ days: props.accessLogRetentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: ACCESS_LOG_NONCURRENT_DAYS }],
-        },
-        {
-          id: "abort-incomplete-multipart-uploads",
-          status: "Enabled",
-          filter: [{}],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
+      rule: [logExpiryRule(props.accessLogRetentionDays), abortIncompleteUploadsRule()],
     });
     const elbAccount = new DataAwsElbServiceAccount(this, "ElbAccount");
     const logObjects = `${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${props.accountId}/*`;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
+import { abortIncompleteUploadsRule, bucketBaseline, denyInsecureTransport } from "./bucket-baseline";
 import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -7,8 +7,6 @@ import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-
-export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export interface StateBucketProps {
   /** Globally unique bucket name. */
@@ -79,12 +77,7 @@ export class StateBucket extends Construct {
           filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays }],
         },
-        {
-          id: "abort-incomplete-multipart-uploads",
-          status: "Enabled",
-          filter: [{}],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
+        abortIncompleteUploadsRule(),
       ],
     });
 
