@@ -182,8 +182,14 @@ async function deploy(
     const total = (performance.now() - started) / 1000;
     const { bootstrap, workspace: ws } = result;
     // The bootstrap's second plan runs alongside the workspace's deploy: it is not on the path.
-    const onPath = [result.synthSeconds, bootstrap.initSeconds, bootstrap.applySeconds, ws.initSeconds];
-    const rest = total - [...onPath, ws.applySeconds, ws.secondPlanSeconds].reduce((a, b) => a + b, 0);
+    const onPath = [
+      bootstrap.initSeconds,
+      bootstrap.applySeconds,
+      ws.initSeconds,
+      ws.applySeconds,
+      ws.secondPlanSeconds,
+    ];
+    const rest = total - onPath.reduce((a, b) => a + b, result.synthSeconds);
     console.log(`local deploy, ${label}: ${seconds(total)} in all; synth ${seconds(result.synthSeconds)}`);
     printStack(bootstrap, `, alongside ${ws.stack}'s deploy`);
     printStack(ws);

@@ -199,7 +199,7 @@ Each fix is a small patch applied before the server starts; tools/moto/test_serv
    certificate authority "rds-ca-default", a name AWS never used for it; AWS gives new instances rds-ca-rsa2048-g1
    (its default since 2024). The AWS provider does not send ca_cert_identifier with CreateDBInstance: it compares
    the created instance's authority with the configured one and, when they differ, calls ModifyDBInstance and
-   waits for the instance a second time (a minute and a half here). A database configured with AWS's default
+   waits for the instance a second time (80 s here, as long as the first). A database configured with AWS's default
    therefore took two waits on the emulator against one on AWS. The fix gives new instances AWS's default.
 """
 
